@@ -1,0 +1,3 @@
+"""clonecheck: find accounts that impersonate registered people."""
+
+__version__ = "0.1.0"

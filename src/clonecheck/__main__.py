@@ -1,0 +1,3 @@
+from clonecheck.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Pure functions over decoded inputs: photo hashes, face embeddings, name keys."""

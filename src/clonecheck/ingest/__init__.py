@@ -1,0 +1,1 @@
+"""Source formats -> Profile records, and photo references -> bytes."""

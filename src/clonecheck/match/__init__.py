@@ -1,0 +1,1 @@
+"""Candidate generation and scoring: signals -> fused score -> verdict."""

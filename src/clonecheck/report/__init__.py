@@ -1,0 +1,1 @@
+"""Renderers over Match lists. They never query the store."""

@@ -121,7 +121,10 @@ class Profile:
     account_id: str | None = None
     bio: str = ""
     location: str = ""
+    #: the website the account links to, as the source gave it
     url: str = ""
+    #: the account's own page on its platform (https://x.com/handle, an actor URL ...)
+    link: str = ""
     created_at: str = ""
     followers: int | None = None
     following: int | None = None

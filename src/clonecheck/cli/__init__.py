@@ -1,0 +1,55 @@
+"""The command line: a thin typer layer over ``clonecheck.service``.
+
+Each command group lives in its own module and each handler is a few lines: parse options, call
+one service method, render. Errors a user can cause are reported once, here at the edge, as one
+line without a traceback and exit code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from clonecheck.cli import common, data, demo, identities
+from clonecheck.errors import ClonecheckError
+
+app = typer.Typer(
+    name="clonecheck",
+    help=(
+        "Find accounts that impersonate registered people: photo hashes, face embeddings, "
+        "and name/handle look-alikes.\n\nExit codes: 0 nothing suspicious, 1 likely clones "
+        "found, 2 usage or input error."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+app.callback()(common.global_options)
+app.command("demo")(demo.demo)
+app.command("register")(identities.register)
+app.add_typer(identities.app, name="identities")
+app.command("import")(data.import_)
+app.command("scan")(data.scan)
+app.command("check")(data.check)
+
+
+def main() -> None:
+    """Entry point: run the app, turning ``ClonecheckError`` into one line and exit code 2."""
+    try:
+        app(standalone_mode=False)
+    except ClonecheckError as error:
+        common.err_console().print(f"Error: {error}", markup=False, highlight=False)
+        sys.exit(error.exit_code)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.Abort:
+        common.err_console().print("Aborted.")
+        sys.exit(2)
+    except Exception as error:
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(2)
+        raise

@@ -1,0 +1,111 @@
+"""Options and helpers shared by every command: the database, settings, progress, output."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from clonecheck.config import Config, parse_overrides
+from clonecheck.service import Service
+from clonecheck.store import Store
+
+DB_ENV = "CLONECHECK_DB"
+DEFAULT_DB = "clonecheck.db"
+
+
+@dataclass
+class Settings:
+    db: Path
+
+
+def global_options(
+    ctx: typer.Context,
+    db: Annotated[
+        Path,
+        typer.Option(
+            "--db",
+            envvar=DB_ENV,
+            help=f"SQLite database to use (env {DB_ENV}).",
+            show_default=True,
+        ),
+    ] = Path(DEFAULT_DB),
+) -> None:
+    """Find accounts that impersonate registered people."""
+    ctx.obj = Settings(db=db)
+
+
+def err_console() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+class BarProgress:
+    """A rich progress bar on stderr when it is a terminal; silent when piped."""
+
+    def __init__(self) -> None:
+        console = err_console()
+        self._bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+            disable=not console.is_terminal,
+        )
+        self._task: object | None = None
+
+    def start(self, label: str, total: int | None) -> None:
+        self._bar.start()
+        self._task = self._bar.add_task(label, total=total)
+
+    def advance(self, amount: int = 1) -> None:
+        if self._task is not None:
+            self._bar.advance(self._task, amount)  # type: ignore[arg-type]
+
+    def finish(self) -> None:
+        self._bar.stop()
+        self._task = None
+
+
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="NAME=VALUE",
+        help="Override a threshold or weight for this run (repeatable); see README.",
+    ),
+]
+
+
+@contextmanager
+def open_service(
+    ctx: typer.Context,
+    overrides: list[str] | None = None,
+    *,
+    allow_private: bool = False,
+    offline: bool = False,
+) -> Iterator[Service]:
+    """The service over the database named by --db, closed when the command ends."""
+    settings: Settings = ctx.obj
+    config = Config().with_overrides(parse_overrides(overrides or []))
+    with Store.open(settings.db) as store:
+        yield Service(
+            store,
+            config=config,
+            progress=BarProgress(),
+            allow_private=allow_private,
+            offline=offline,
+        )
+
+
+def is_terminal() -> bool:
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"

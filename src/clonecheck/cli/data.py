@@ -1,0 +1,198 @@
+"""``import``, ``scan`` and ``check``: profiles in, reports out.
+
+The report goes to stdout or ``--output``; the one-line summary goes to stderr, so a piped
+report stays clean. Exit 1 when a likely clone was found, so scans can gate scripts.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from clonecheck import __version__
+from clonecheck.cli.common import SetOption, err_console, open_service
+from clonecheck.errors import InputError
+from clonecheck.ingest import parse_mapping
+from clonecheck.models import Match, Verdict
+from clonecheck.report.interface import OutputFormat, ReportContext
+from clonecheck.service import ImportSummary, Service
+
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="Report format.", case_sensitive=False)
+]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the report here instead of stdout.")
+]
+
+
+def import_(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="Export or crawl files to import.")],
+    source_format: Annotated[
+        str | None,
+        typer.Option("--format", help="Force a source format instead of detecting it."),
+    ] = None,
+    platform: Annotated[
+        str | None, typer.Option("--platform", help="Platform of profiles whose file omits it.")
+    ] = None,
+    mapping: Annotated[
+        str | None,
+        typer.Option(
+            "--map",
+            metavar="FIELD=COLUMN,...",
+            help="Column mapping for CSV/JSONL, e.g. name=full_name,handle=username.",
+        ),
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Use only photos already fetched; fetch nothing.")
+    ] = False,
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private-addresses",
+            help="Allow photo URLs on loopback/private networks (tests, intranets).",
+        ),
+    ] = False,
+) -> None:
+    """Import profiles (CSV, JSON Lines, platform exports); re-importing updates in place."""
+    field_map = parse_mapping(mapping) if mapping else None
+    with open_service(ctx, allow_private=allow_private, offline=offline) as service:
+        for file in files:
+            summary = service.import_file(
+                file, source_format=source_format, platform=platform, mapping=field_map
+            )
+            _print_import(summary)
+
+
+def _print_import(summary: ImportSummary) -> None:
+    console = err_console()
+    console.print(
+        f"{summary.file}: {summary.inserted} imported, {summary.updated} updated, "
+        f"{summary.unchanged} unchanged, {summary.skipped} skipped; photos: "
+        f"{summary.photos_fetched} fetched, {summary.photos_cached} from cache, "
+        f"{len(summary.photo_errors)} unusable",
+        markup=False,
+    )
+    for problem in summary.problems[:20]:
+        console.print(
+            f"  skipped {problem.file} {problem.location}: {problem.reason}", markup=False
+        )
+    if summary.skipped > 20:
+        console.print(f"  ... and {summary.skipped - 20} more skipped records", markup=False)
+    reasons: dict[str, int] = {}
+    for _, reason in summary.photo_errors:
+        reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, count in sorted(reasons.items(), key=lambda item: -item[1])[:10]:
+        console.print(f"  {count} photo(s): {reason}", markup=False)
+
+
+def scan(
+    ctx: typer.Context,
+    identity: Annotated[
+        str | None, typer.Option("--identity", "-i", help="Scan for this identity only.")
+    ] = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+    output: OutputOption = None,
+    settings: SetOption = None,
+) -> None:
+    """Compare every imported profile with every registered identity and report likely clones."""
+    with open_service(ctx, settings) as service:
+        result = service.scan(identity=identity)
+        title = f"clonecheck scan {result.scan_id}" + (f" for {identity}" if identity else "")
+        _render(
+            service,
+            result.matches,
+            output_format,
+            output,
+            title,
+            result.profiles,
+            result.identities,
+        )
+    err_console().print(
+        f"Scanned {result.profiles:,} profiles against {result.identities} identities: "
+        f"{result.likely} likely clone(s), {result.possible} possible.",
+        markup=False,
+    )
+    raise typer.Exit(1 if result.likely else 0)
+
+
+def check(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option("--name", help="The reported account's display name.")] = "",
+    handle: Annotated[str, typer.Option("--handle", help="The reported account's handle.")] = "",
+    photo: Annotated[
+        str | None, typer.Option("--photo", help="The reported account's photo: path or URL.")
+    ] = None,
+    bio: Annotated[str, typer.Option("--bio", help="The reported account's bio.")] = "",
+    platform: Annotated[
+        str, typer.Option("--platform", help="Platform of the reported account.")
+    ] = "reported",
+    identity: Annotated[
+        str | None, typer.Option("--identity", "-i", help="Compare with this identity only.")
+    ] = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+    output: OutputOption = None,
+    settings: SetOption = None,
+    allow_private: Annotated[
+        bool,
+        typer.Option("--allow-private-addresses", help="Allow a photo URL on a private network."),
+    ] = False,
+) -> None:
+    """Check one reported account against every registered identity."""
+    with open_service(ctx, settings, allow_private=allow_private) as service:
+        scored = service.check(
+            name=name, handle=handle, photo=photo, bio=bio, platform=platform, identity=identity
+        )
+        flagged = [m for m in scored if m.verdict is not Verdict.NONE]
+        _render(service, flagged, output_format, output, "clonecheck check", 1, len(scored))
+    console = err_console()
+    if flagged:
+        best = flagged[0]
+        console.print(
+            f"{best.verdict.value} of {best.identity.name} ({best.identity.slug}), "
+            f"score {best.score:.2f}.",
+            markup=False,
+        )
+    elif scored:
+        closest = scored[0]
+        note = f" ({closest.notes[0]})" if closest.notes else ""
+        console.print(
+            f"Not a clone of anyone registered; closest: {closest.identity.name}, "
+            f"score {closest.score:.2f}{note}.",
+            markup=False,
+        )
+    raise typer.Exit(1 if any(m.verdict is Verdict.LIKELY_CLONE for m in flagged) else 0)
+
+
+def _render(
+    service: Service,
+    matches: Sequence[Match],
+    output_format: OutputFormat,
+    output: Path | None,
+    title: str,
+    profiles: int,
+    identities: int,
+) -> None:
+    context = ReportContext(
+        title=title,
+        generated_at=datetime.now(UTC),
+        tool_version=__version__,
+        photos=service.thumbnails(matches) if output_format is OutputFormat.HTML else {},
+        scanned_profiles=profiles,
+        scanned_identities=identities,
+    )
+    renderer = output_format.to_renderer()
+    if output is None:
+        renderer.render(matches, context, sys.stdout)
+        return
+    try:
+        with output.open("w", encoding="utf-8", newline="") as handle:
+            renderer.render(matches, context, handle)
+    except OSError as error:
+        raise InputError(f"cannot write report to {output}: {error.strerror}") from None
+    err_console().print(f"Report written to {output}", markup=False)

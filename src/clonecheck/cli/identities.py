@@ -1,0 +1,108 @@
+"""``register`` and ``identities list|show|remove``: the people clonecheck protects."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from clonecheck.cli.common import err_console, open_service
+from clonecheck.models import Identity
+
+app = typer.Typer(help="List, show and remove registered identities.", no_args_is_help=False)
+
+
+def register(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help='The person\'s display name, e.g. "Ada Lovelace".')],
+    handle: Annotated[
+        list[str] | None, typer.Option("--handle", help="A handle the person uses (repeatable).")
+    ] = None,
+    photo: Annotated[
+        list[str] | None,
+        typer.Option("--photo", help="A photo of the person: path or URL (repeatable)."),
+    ] = None,
+    own: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--own",
+            metavar="PLATFORM:HANDLE",
+            help="An account that really is theirs and is never reported (repeatable).",
+        ),
+    ] = None,
+    bio: Annotated[str, typer.Option("--bio", help="Their usual bio, to spot copied bios.")] = "",
+    slug: Annotated[
+        str | None, typer.Option("--slug", help="Key for the identity (default: first handle).")
+    ] = None,
+) -> None:
+    """Register a person: name, handles, photos and the accounts that are really theirs."""
+    with open_service(ctx) as service:
+        identity = service.register(
+            name, handles=handle or [], photos=photo or [], own=own or [], bio=bio, slug=slug
+        )
+    err_console().print(
+        f"Registered {identity.name} as {identity.slug!r}: {len(identity.handles)} handle(s), "
+        f"{len(identity.photos)} photo(s), {len(identity.own_accounts)} own account(s)."
+    )
+
+
+@app.callback(invoke_without_command=True)
+def identities(ctx: typer.Context) -> None:
+    """List registered identities (default), or show/remove one."""
+    if ctx.invoked_subcommand is None:
+        list_(ctx)
+
+
+@app.command("list")
+def list_(ctx: typer.Context) -> None:
+    """List registered identities."""
+    with open_service(ctx) as service:
+        people = service.identities()
+    if not people:
+        err_console().print("No identities registered yet: use `clonecheck register`.")
+        return
+    table = Table("slug", "name", "handles", "photos", "own accounts")
+    for person in people:
+        table.add_row(
+            person.slug,
+            person.name,
+            ", ".join(f"@{h}" for h in person.handles),
+            str(len(person.photos)),
+            ", ".join(str(a) for a in person.own_accounts),
+        )
+    Console().print(table)
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    slug: Annotated[str, typer.Argument(help="Identity key or one of its handles.")],
+) -> None:
+    """Show one identity with its handles, photos and own accounts."""
+    with open_service(ctx) as service:
+        person = service.identity(slug)
+    _print_identity(person)
+
+
+@app.command("remove")
+def remove(
+    ctx: typer.Context,
+    slug: Annotated[str, typer.Argument(help="Identity key or one of its handles.")],
+) -> None:
+    """Remove an identity, its handles and the features of its photos."""
+    with open_service(ctx) as service:
+        person = service.remove_identity(slug)
+    err_console().print(f"Removed {person.name} ({person.slug}) and {len(person.photos)} photo(s).")
+
+
+def _print_identity(person: Identity) -> None:
+    console = Console()
+    console.print(f"[bold]{person.name}[/bold] ({person.slug})", highlight=False)
+    console.print(f"handles: {', '.join('@' + h for h in person.handles) or '-'}", markup=False)
+    console.print(f"own accounts: {', '.join(map(str, person.own_accounts)) or '-'}", markup=False)
+    if person.bio:
+        console.print(f"bio: {person.bio}", markup=False)
+    for photo in person.photos:
+        console.print(f"photo: {photo.source} (sha256 {photo.digest})", markup=False)

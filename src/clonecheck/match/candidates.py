@@ -1,0 +1,154 @@
+"""Candidate generation: which (profile, identity) pairs deserve a full comparison.
+
+A scan must not score every profile against every identity. Three indexes over the registered
+identities pick candidates, and only those pairs are scored:
+
+- name keys: the normalised tokens and confusable skeletons of each identity's name and handles
+  (``features.names.name_keys`` / ``handle_keys``) in a dict; a profile is a candidate for the
+  identities sharing a key with its name or handle. Cost: a few dict look-ups per profile.
+- photo hashes: every registered photo's pHash and dHash (and the profile's mirrored hashes) in a
+  uint64 matrix; a block of profiles is compared at once by XOR and popcount in NumPy, so the
+  cost per profile is a vector operation over the registered photos, not a Python loop.
+- face embeddings: the registered faces in a float matrix; profiles whose photo already has
+  embeddings are compared by one matrix distance.
+
+The thresholds are looser than the scoring thresholds, so that no pair scoring ``possible`` is
+missed here; ``tests/match/test_candidates.py`` pins that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from clonecheck.config import Config
+from clonecheck.features import names
+from clonecheck.models import Identity, PhotoFeatures
+
+T = TypeVar("T")
+
+#: hash kinds compared in the candidate stage, with the profile-side kinds tried against each
+_HASH_PAIRS: tuple[tuple[str, tuple[str, str]], ...] = (
+    ("phash", ("phash", "phash_mirror")),
+    ("dhash", ("dhash", "dhash_mirror")),
+)
+#: extra bits of slack over ``hash_weak`` so that no scored pair is lost to a single hash kind
+_HASH_SLACK = 6
+
+
+def profile_keys(handle: str, name: str) -> set[str]:
+    """Index keys of a profile: its name's keys and its handle's, so either can meet either."""
+    keys: set[str] = set()
+    if name.strip():
+        keys |= names.name_keys(name)
+    if handle.strip():
+        keys |= names.handle_keys(handle)
+    return keys
+
+
+def identity_keys(identity: Identity) -> set[str]:
+    keys = set(names.name_keys(identity.name)) if identity.name.strip() else set()
+    for handle in identity.handles:
+        keys |= names.handle_keys(handle)
+    return keys
+
+
+@dataclass
+class CandidateIndex:
+    """Indexes over the registered identities; ask it which identities a profile may clone."""
+
+    identities: Sequence[Identity]
+    photos: Mapping[str, PhotoFeatures]
+    config: Config
+    _by_key: dict[str, set[int]] = field(init=False, default_factory=dict)
+    _hash_owner: npt.NDArray[np.int64] = field(init=False)
+    _hashes: dict[str, npt.NDArray[np.uint64]] = field(init=False, default_factory=dict)
+    _face_owner: npt.NDArray[np.int64] = field(init=False)
+    _faces: npt.NDArray[np.float64] = field(init=False)
+
+    def __post_init__(self) -> None:
+        for position, identity in enumerate(self.identities):
+            for key in identity_keys(identity):
+                self._by_key.setdefault(key, set()).add(position)
+        owners: list[int] = []
+        rows: dict[str, list[int]] = {kind: [] for kind, _ in _HASH_PAIRS}
+        face_owners: list[int] = []
+        face_rows: list[Sequence[float]] = []
+        for position, identity in enumerate(self.identities):
+            for photo in identity.photos:
+                features = self.photos.get(photo.digest or "")
+                if features is None:
+                    continue
+                owners.append(position)
+                for kind, _ in _HASH_PAIRS:
+                    rows[kind].append(features.hash_int(kind))
+                for face in features.faces:
+                    face_owners.append(position)
+                    face_rows.append(face.encoding)
+        self._hash_owner = np.array(owners, dtype=np.int64)
+        self._hashes = {kind: np.array(values, dtype=np.uint64) for kind, values in rows.items()}
+        self._face_owner = np.array(face_owners, dtype=np.int64)
+        self._faces = np.array(face_rows, dtype=np.float64) if face_rows else np.zeros((0, 128))
+
+    def by_name(self, handle: str, name: str) -> set[int]:
+        """Positions (in ``identities``) of the identities sharing a name or handle key."""
+        found: set[int] = set()
+        for key in profile_keys(handle, name):
+            hits = self._by_key.get(key)
+            if hits:
+                found |= hits
+        return found
+
+    def by_photo(self, photos: Sequence[PhotoFeatures]) -> list[set[int]]:
+        """For each profile photo, the identities with a registered photo of similar hash."""
+        result: list[set[int]] = [set() for _ in photos]
+        if not photos or self._hash_owner.size == 0:
+            return result
+        limit = self.config.hash_weak + _HASH_SLACK
+        near = np.zeros((len(photos), self._hash_owner.size), dtype=bool)
+        for kind, profile_kinds in _HASH_PAIRS:
+            registered = self._hashes[kind][np.newaxis, :]
+            for profile_kind in profile_kinds:
+                column = np.array([p.hash_int(profile_kind) for p in photos], dtype=np.uint64)[
+                    :, np.newaxis
+                ]
+                near |= np.bitwise_count(column ^ registered) <= limit
+        rows, cols = np.nonzero(near)
+        for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
+            result[row].add(int(self._hash_owner[col]))
+        return result
+
+    def by_face(self, photos: Sequence[PhotoFeatures]) -> list[set[int]]:
+        """For each profile photo with embeddings, the identities with a face within face_weak."""
+        result: list[set[int]] = [set() for _ in photos]
+        if self._face_owner.size == 0:
+            return result
+        for index, photo in enumerate(photos):
+            if not photo.faces:
+                continue
+            encodings = np.array([f.encoding for f in photo.faces], dtype=np.float64)
+            distances = np.linalg.norm(
+                encodings[:, np.newaxis, :] - self._faces[np.newaxis, :, :], axis=2
+            )
+            close = np.nonzero((distances <= self.config.face_weak).any(axis=0))[0]
+            result[index] = {int(self._face_owner[c]) for c in close.tolist()}
+        return result
+
+    def has_faces(self, position: int) -> bool:
+        return bool((self._face_owner == position).any())
+
+
+def iter_blocks(items: Iterable[T], size: int) -> Iterable[list[T]]:
+    """Successive lists of ``size`` items (the last one shorter)."""
+    block: list[T] = []
+    for item in items:
+        block.append(item)
+        if len(block) == size:
+            yield block
+            block = []
+    if block:
+        yield block

@@ -1,0 +1,217 @@
+"""Signals -> fused score -> verdict, with a sentence a person understands for every signal.
+
+Each comparison (photo hashes, faces, display name, handle, bio) becomes a ``Signal`` whose
+``strength`` maps the raw measurement onto 0..1 between the config's ``*_weak`` and ``*_strong``
+thresholds (measured on real data, see the README). Strengths fuse by a noisy-OR of
+``weight × strength``: each signal is an independent chance that the pair is a clone, so one
+strong signal suffices, several weak ones add up, and none can push the score past 1.
+
+The weights encode a decision table (README, "How the defaults were chosen"): the same photo
+alone is a likely clone; the same face alone only possible (a fan page or news account may use
+another photo of the person) until a name or handle agrees; a copied name and handle without
+any photo is possible, and likely only with a copied bio too. Pure and deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from clonecheck.config import Config
+from clonecheck.features import names
+from clonecheck.features.faces import face_distance
+from clonecheck.features.imaging import hash_distance
+from clonecheck.models import (
+    Identity,
+    Match,
+    PhotoFeatures,
+    Profile,
+    Signal,
+    SignalKind,
+    Verdict,
+)
+
+
+def ramp_down(value: float, strong: float, weak: float) -> float:
+    """1 at or below ``strong``, 0 at or above ``weak``, linear between (for distances)."""
+    if value <= strong:
+        return 1.0
+    if value >= weak:
+        return 0.0
+    return (weak - value) / (weak - strong)
+
+
+def ramp_up(value: float, weak: float, strong: float) -> float:
+    """0 at or below ``weak``, 1 at or above ``strong``, linear between (for similarities)."""
+    if value >= strong:
+        return 1.0
+    if value <= weak:
+        return 0.0
+    return (value - weak) / (strong - weak)
+
+
+def photo_signal(
+    identity_photos: Sequence[PhotoFeatures], photo: PhotoFeatures, config: Config
+) -> tuple[Signal, str] | None:
+    """The closest registered photo by perceptual hash, and its digest."""
+    best = None
+    for registered in identity_photos:
+        found = hash_distance(registered.hashes, photo.hashes)
+        if best is None or found.distance < best[0].distance:
+            best = (found, registered.digest)
+    if best is None:
+        return None
+    found, digest = best
+    strength = ramp_down(found.distance, config.hash_strong, config.hash_weak)
+    bits = f"hash distance {found.distance:g} of 64"
+    evidence: list[str] = [
+        f"{kind} {bits_} of 64" for kind, bits_ in sorted(found.per_kind.items())
+    ]
+    if found.mirrored:
+        evidence.insert(0, "mirrored")
+    how = "mirrored" if found.mirrored else "re-encoded, resized or filtered"
+    if strength >= 1.0:
+        detail = f"same photo, {how}: {bits}"
+    elif strength > 0:
+        detail = f"similar photo ({how}?): {bits}"
+    else:
+        detail = f"different photo: {bits}"
+    signal = Signal(SignalKind.PHOTO, found.distance, strength, detail, tuple(evidence))
+    return signal, digest
+
+
+def face_signal(
+    identity_photos: Sequence[PhotoFeatures], photo: PhotoFeatures, config: Config
+) -> tuple[Signal, str] | None:
+    """The closest registered face by embedding distance, and its photo's digest."""
+    best: tuple[float, str] | None = None
+    for registered in identity_photos:
+        distance = face_distance(registered.faces, photo.faces)
+        if distance is not None and (best is None or distance < best[0]):
+            best = (distance, registered.digest)
+    if best is None:
+        return None
+    distance, digest = best
+    strength = ramp_down(distance, config.face_strong, config.face_weak)
+    if strength >= 1.0:
+        detail = f"same face: distance {distance:.2f} (same person below {config.face_strong:g})"
+    elif strength > 0:
+        detail = (
+            f"similar face: distance {distance:.2f} "
+            f"(between {config.face_strong:g} and {config.face_weak:g})"
+        )
+    else:
+        detail = f"different face: distance {distance:.2f}"
+    return Signal(SignalKind.FACE, round(distance, 4), strength, detail), digest
+
+
+def name_signal(identity: Identity, profile: Profile, config: Config) -> Signal | None:
+    if not identity.name.strip() or not profile.name.strip():
+        return None
+    found = names.compare_names(identity.name, profile.name)
+    strength = ramp_up(found.similarity, config.name_weak, config.name_strong)
+    detail = f"display name {profile.name!r}: {found.detail} ({found.similarity:.0f}/100)"
+    return Signal(SignalKind.NAME, round(found.similarity, 2), strength, detail, found.edits)
+
+
+def handle_signal(identity: Identity, profile: Profile, config: Config) -> Signal | None:
+    """The registered handle (or the registered name) that the profile's handle is closest to."""
+    if not profile.handle:
+        return None
+    comparisons = [
+        (names.compare_handles(handle, profile.handle), f"@{handle}") for handle in identity.handles
+    ]
+    if identity.name.strip():
+        comparisons.append(
+            (names.compare_handle_to_name(profile.handle, identity.name), repr(identity.name))
+        )
+    if not comparisons:
+        return None
+    found, against = max(comparisons, key=lambda pair: pair[0].similarity)
+    strength = ramp_up(found.similarity, config.handle_weak, config.handle_strong)
+    detail = f"handle @{profile.handle} vs {against}: {found.detail} ({found.similarity:.0f}/100)"
+    return Signal(SignalKind.HANDLE, round(found.similarity, 2), strength, detail, found.edits)
+
+
+def bio_signal(identity: Identity, profile: Profile, config: Config) -> Signal | None:
+    found = names.compare_bios(identity.bio, profile.bio, min_chars=config.bio_min_chars)
+    if found is None:
+        return None
+    strength = ramp_up(found.similarity, config.bio_weak, config.bio_strong)
+    detail = f"bio: {found.detail} ({found.similarity:.0f}/100)"
+    return Signal(SignalKind.BIO, round(found.similarity, 2), strength, detail, found.edits)
+
+
+def fuse(signals: Sequence[Signal], config: Config) -> float:
+    """Noisy-OR of ``weight × strength`` over the signals."""
+    weights = {
+        SignalKind.PHOTO: config.weight_photo,
+        SignalKind.FACE: config.weight_face,
+        SignalKind.NAME: config.weight_name,
+        SignalKind.HANDLE: config.weight_handle,
+        SignalKind.BIO: config.weight_bio,
+    }
+    miss = 1.0
+    for signal in signals:
+        miss *= 1.0 - weights[signal.kind] * signal.strength
+    return 1.0 - miss
+
+
+def verdict_for(score: float, config: Config) -> Verdict:
+    if score >= config.likely_threshold:
+        return Verdict.LIKELY_CLONE
+    if score >= config.possible_threshold:
+        return Verdict.POSSIBLE
+    return Verdict.NONE
+
+
+def _lowered(verdict: Verdict) -> Verdict:
+    return {
+        Verdict.LIKELY_CLONE: Verdict.POSSIBLE,
+        Verdict.POSSIBLE: Verdict.NONE,
+        Verdict.NONE: Verdict.NONE,
+    }[verdict]
+
+
+def score_pair(
+    identity: Identity,
+    identity_photos: Sequence[PhotoFeatures],
+    profile: Profile,
+    profile_photo: PhotoFeatures | None,
+    config: Config,
+) -> Match:
+    """Judge one profile against one identity. The person's own accounts are never clones."""
+    if identity.owns(profile):
+        return Match(
+            identity,
+            profile,
+            0.0,
+            Verdict.NONE,
+            (),
+            notes=(f"{profile.account} is registered as {identity.name}'s own account",),
+        )
+    signals: list[Signal] = []
+    matched_photo: str | None = None
+    if profile_photo is not None and identity_photos:
+        photo = photo_signal(identity_photos, profile_photo, config)
+        if photo is not None:
+            signals.append(photo[0])
+            matched_photo = photo[1]
+        face = face_signal(identity_photos, profile_photo, config)
+        if face is not None:
+            signals.append(face[0])
+            if face[0].strength > (photo[0].strength if photo else 0.0):
+                matched_photo = face[1]
+    for make in (name_signal, handle_signal, bio_signal):
+        signal = make(identity, profile, config)
+        if signal is not None:
+            signals.append(signal)
+    score = fuse(signals, config)
+    verdict = verdict_for(score, config)
+    notes: tuple[str, ...] = ()
+    disclaimer = names.fan_or_parody(profile.name, profile.bio)
+    if disclaimer is not None and verdict is not Verdict.NONE:
+        verdict = _lowered(verdict)
+        notes = (f"says {disclaimer!r} in its name or bio: verdict lowered one step",)
+    if matched_photo is None and identity_photos:
+        matched_photo = identity_photos[0].digest
+    return Match(identity, profile, score, verdict, tuple(signals), matched_photo, notes)

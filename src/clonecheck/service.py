@@ -1,0 +1,451 @@
+"""The use cases: register, import, scan, check one account. The CLI (and any later web UI)
+calls only this module; it opens nothing itself but the store it is handed.
+
+The service runs the stages in order: ``ingest`` turns files into profiles and photo references
+into bytes, ``features`` turns bytes into hashes and embeddings (each once per content digest),
+``match`` picks candidates and scores them, and the caller hands the matches to ``report``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Protocol
+
+from clonecheck import __version__
+from clonecheck.config import Config
+from clonecheck.errors import InputError, PhotoError
+from clonecheck.features import faces as face_features
+from clonecheck.features import imaging
+from clonecheck.ingest import read_profiles
+from clonecheck.ingest.interface import RecordProblem
+from clonecheck.ingest.photos import FetchPolicy, PhotoFetcher
+from clonecheck.match.candidates import CandidateIndex, iter_blocks
+from clonecheck.match.score import score_pair
+from clonecheck.models import (
+    AccountRef,
+    FaceStatus,
+    Identity,
+    Match,
+    Photo,
+    PhotoFeatures,
+    Profile,
+    Verdict,
+)
+from clonecheck.store import Store
+
+#: profiles handled per block in a scan: bounds memory and sets the progress granularity
+SCAN_BLOCK = 2000
+
+
+class Progress(Protocol):
+    """What the service reports while it works; the CLI shows it as a progress bar."""
+
+    def start(self, label: str, total: int | None) -> None: ...
+    def advance(self, amount: int = 1) -> None: ...
+    def finish(self) -> None: ...
+
+
+class SilentProgress:
+    def start(self, label: str, total: int | None) -> None:
+        pass
+
+    def advance(self, amount: int = 1) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    file: str
+    inserted: int
+    updated: int
+    unchanged: int
+    problems: tuple[RecordProblem, ...]
+    photo_errors: tuple[tuple[str, str], ...]  # (profile key, reason)
+    photos_fetched: int
+    photos_cached: int
+
+    @property
+    def skipped(self) -> int:
+        return len(self.problems)
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    scan_id: int | None
+    matches: tuple[Match, ...]
+    profiles: int
+    identities: int
+    faces_computed: int = 0
+
+    @property
+    def likely(self) -> int:
+        return sum(1 for m in self.matches if m.verdict is Verdict.LIKELY_CLONE)
+
+    @property
+    def possible(self) -> int:
+        return sum(1 for m in self.matches if m.verdict is Verdict.POSSIBLE)
+
+
+@dataclass
+class Service:
+    store: Store
+    config: Config = field(default_factory=Config)
+    progress: Progress = field(default_factory=SilentProgress)
+    allow_private: bool = False
+    offline: bool = False
+
+    # --- photos --------------------------------------------------------------------------
+
+    def _fetcher(self) -> PhotoFetcher:
+        policy = FetchPolicy.from_config(
+            self.config, allow_private=self.allow_private, offline=self.offline
+        )
+        return PhotoFetcher(policy)
+
+    def _analyse_and_save(self, source: str, data: bytes, *, registered: bool) -> PhotoFeatures:
+        """Features of one photo's bytes, analysed once per digest and kept in the store."""
+        digest = imaging.content_digest(data)
+        known = self.store.photo_features([digest]).get(digest)
+        if known is not None and (
+            known.face_status is not FaceStatus.NOT_COMPUTED or not registered
+        ):
+            return known
+        features, image = imaging.analyse(data, source, self.config)
+        if registered or self.config.faces_for_all:
+            status, found = face_features.detect_faces(image, self.config)
+            features = replace(features, face_status=status, faces=tuple(found))
+        thumbnail = imaging.thumbnail_jpeg(image, self.config.thumbnail_px)
+        self.store.save_photo(features, data, thumbnail)
+        return features
+
+    def ensure_faces(self, digest: str) -> PhotoFeatures | None:
+        """Run the face model on a stored photo that has not been through it yet."""
+        features = self.store.photo_features([digest]).get(digest)
+        if features is None or features.face_status is not FaceStatus.NOT_COMPUTED:
+            return features
+        data = self.store.photo_data(digest)
+        if data is None:
+            return features
+        try:
+            image = imaging.decode(data, f"stored photo {digest[:12]}", self.config)
+        except PhotoError:
+            self.store.save_faces(digest, FaceStatus.FAILED, ())
+            return replace(features, face_status=FaceStatus.FAILED)
+        status, found = face_features.detect_faces(image, self.config)
+        self.store.save_faces(digest, status, found)
+        return replace(features, face_status=status, faces=tuple(found))
+
+    # --- identities ----------------------------------------------------------------------
+
+    def register(
+        self,
+        name: str,
+        *,
+        handles: Sequence[str] = (),
+        photos: Sequence[str] = (),
+        own: Sequence[str] = (),
+        bio: str = "",
+        slug: str | None = None,
+    ) -> Identity:
+        """Register a person. Every photo must be readable and show a face, or nothing is stored."""
+        if not name.strip():
+            raise InputError('a name is required: clonecheck register "Full Name" ...')
+        clean_handles = tuple(dict.fromkeys(h.strip().lstrip("@") for h in handles if h.strip()))
+        own_accounts = tuple(parse_account(text) for text in own)
+        identity_slug = slug or make_slug(clean_handles[0] if clean_handles else name)
+        analysed: list[tuple[str, bytes]] = []
+        with self._fetcher() as fetcher:
+            for source in photos:
+                analysed.append((source, fetcher.fetch(source).data))
+        registered: list[Photo] = []
+        with self.store.transaction():
+            for source, data in analysed:
+                features = self._analyse_and_save(source, data, registered=True)
+                if features.face_status is not FaceStatus.FOUND:
+                    raise PhotoError(
+                        source,
+                        f"{features.face_status.value}: a registered photo must show the "
+                        "person's face clearly; choose another photo",
+                    )
+                registered.append(Photo(source=source, digest=features.digest))
+            identity = Identity(
+                slug=identity_slug,
+                name=name.strip(),
+                handles=clean_handles,
+                photos=tuple(registered),
+                own_accounts=own_accounts,
+                bio=bio.strip(),
+            )
+            self.store.add_identity(identity)
+        return identity
+
+    def identities(self) -> list[Identity]:
+        return self.store.identities()
+
+    def identity(self, slug: str) -> Identity:
+        return self.store.identity(slug)
+
+    def remove_identity(self, slug: str) -> Identity:
+        return self.store.remove_identity(slug)
+
+    # --- import --------------------------------------------------------------------------
+
+    def import_file(
+        self,
+        path: Path,
+        *,
+        source_format: str | None = None,
+        platform: str | None = None,
+        mapping: dict[str, str] | None = None,
+    ) -> ImportSummary:
+        """Import profiles from a file; photos are fetched once per source and analysed once per
+        digest. Photos are saved as they are analysed (a re-run resumes), the profiles in one
+        transaction at the end, so an interrupted import leaves no half-imported profile."""
+        profiles: list[Profile] = []
+        problems: list[RecordProblem] = []
+        for item in read_profiles(
+            path, source_format=source_format, platform=platform, mapping=mapping
+        ):
+            if isinstance(item, RecordProblem):
+                problems.append(item)
+            else:
+                profiles.append(item)
+        resolved, fetched, cached = self._resolve_photos(profiles)
+        photo_errors = tuple(
+            (p.key, p.photo.error) for p in resolved if p.photo is not None and p.photo.error
+        )
+        with self.store.transaction():
+            counts = self.store.upsert_profiles(resolved, source_file=str(path))
+        return ImportSummary(
+            file=str(path),
+            inserted=counts.inserted,
+            updated=counts.updated,
+            unchanged=counts.unchanged,
+            problems=tuple(problems),
+            photo_errors=photo_errors,
+            photos_fetched=fetched,
+            photos_cached=cached,
+        )
+
+    def _resolve_photos(self, profiles: Sequence[Profile]) -> tuple[list[Profile], int, int]:
+        """Attach digest (or error) to every profile's photo, fetching only what is not cached."""
+        outcome: dict[str, tuple[str | None, str | None]] = {}
+        to_fetch: list[str] = []
+        for source in dict.fromkeys(p.photo.source for p in profiles if p.photo is not None):
+            cached = self.store.cached_source(source)
+            if cached is not None and cached[0] is not None and self.store.has_photo(cached[0]):
+                outcome[source] = cached
+            else:
+                to_fetch.append(source)
+        cached_count = len(outcome)
+        if to_fetch:
+            self.progress.start("Fetching and analysing photos", len(to_fetch))
+            with self._fetcher() as fetcher:
+                for block in iter_blocks(fetcher.fetch_many(to_fetch), 64):
+                    with self.store.transaction():
+                        for source, result in block:
+                            outcome[source] = self._photo_outcome(source, result)
+                            digest, error = outcome[source]
+                            self.store.record_source(source, digest, error)
+                    self.progress.advance(len(block))
+            self.progress.finish()
+        resolved = []
+        for profile in profiles:
+            if profile.photo is None:
+                resolved.append(profile)
+                continue
+            digest, error = outcome[profile.photo.source]
+            resolved.append(
+                replace(profile, photo=replace(profile.photo, digest=digest, error=error))
+            )
+        return resolved, len(to_fetch), cached_count
+
+    def _photo_outcome(self, source: str, result: object) -> tuple[str | None, str | None]:
+        if isinstance(result, PhotoError):
+            return None, result.reason
+        data: bytes = result.data  # type: ignore[attr-defined]
+        try:
+            features = self._analyse_and_save(source, data, registered=False)
+        except PhotoError as error:
+            return None, error.reason
+        return features.digest, None
+
+    # --- scan ----------------------------------------------------------------------------
+
+    def scan(self, *, identity: str | None = None, record: bool = True) -> ScanResult:
+        """Every stored profile against every identity (or one), as one recorded scan."""
+        identities = [self.store.identity(identity)] if identity else self.store.identities()
+        if not identities:
+            raise InputError(
+                'no identities registered: add one with `clonecheck register "Name" --handle ...`'
+            )
+        total = self.store.count_profiles()
+        matches: list[Match] = []
+        faces_before = 0
+        self.progress.start("Scanning profiles", total)
+        with self.store.transaction():
+            scan_id = self.store.start_scan(identity, self.config.as_dict()) if record else None
+            photos = self._identity_photos(identities)
+            index = CandidateIndex(identities, photos, self.config)
+            digests = self.store.profile_photo_digests()
+            for block in iter_blocks(self.store.profile_names(), SCAN_BLOCK):
+                found, computed = self._scan_block(block, digests, identities, photos, index)
+                matches.extend(found)
+                faces_before += computed
+                self.progress.advance(len(block))
+            matches.sort(key=lambda m: (-m.score, m.identity.slug, m.profile.key))
+            if scan_id is not None:
+                self.store.finish_scan(scan_id, matches, total)
+        self.progress.finish()
+        return ScanResult(scan_id, tuple(matches), total, len(identities), faces_before)
+
+    def _identity_photos(self, identities: Sequence[Identity]) -> dict[str, PhotoFeatures]:
+        """Registered photos' features. A photo stores every face it shows; the registered
+        person is its largest face, so only that one stands for them."""
+        digests = [p.digest for i in identities for p in i.photos if p.digest]
+        result = {}
+        for digest, features in self.store.photo_features(digests).items():
+            largest = face_features.largest_face(features.faces)
+            result[digest] = replace(features, faces=(largest,) if largest else ())
+        return result
+
+    def _scan_block(
+        self,
+        block: Sequence[tuple[str, str, str]],
+        digests: dict[str, str],
+        identities: Sequence[Identity],
+        photos: dict[str, PhotoFeatures],
+        index: CandidateIndex,
+    ) -> tuple[list[Match], int]:
+        pairs: dict[str, set[int]] = {}
+        for key, handle, name in block:
+            hits = index.by_name(handle, name)
+            if hits:
+                pairs[key] = set(hits)
+        with_photo = [key for key, _, _ in block if key in digests]
+        features = self.store.photo_features(digests[k] for k in with_photo)
+        keyed = [(k, features[digests[k]]) for k in with_photo if digests[k] in features]
+        for (key, _), hits in zip(keyed, index.by_photo([f for _, f in keyed]), strict=True):
+            if hits:
+                pairs.setdefault(key, set()).update(hits)
+        for (key, _), hits in zip(keyed, index.by_face([f for _, f in keyed]), strict=True):
+            if hits:
+                pairs.setdefault(key, set()).update(hits)
+        if not pairs:
+            return [], 0
+        profiles = {p.key: p for p in self.store.profiles(pairs)}
+        computed = 0
+        matches: list[Match] = []
+        for key, positions in pairs.items():
+            profile = profiles[key]
+            digest = digests.get(key)
+            profile_photo = features.get(digest) if digest else None
+            wants_faces = any(index.has_faces(p) for p in positions)
+            if (
+                profile_photo is not None
+                and wants_faces
+                and (profile_photo.face_status is FaceStatus.NOT_COMPUTED)
+            ):
+                profile_photo = self.ensure_faces(profile_photo.digest)
+                features[profile_photo.digest] = profile_photo  # type: ignore[union-attr]
+                computed += 1
+            for position in sorted(positions):
+                identity = identities[position]
+                identity_photos = [photos[p.digest] for p in identity.photos if p.digest in photos]
+                match = score_pair(identity, identity_photos, profile, profile_photo, self.config)
+                if match.verdict is not Verdict.NONE:
+                    matches.append(match)
+        return matches, computed
+
+    # --- check one account ---------------------------------------------------------------
+
+    def check(
+        self,
+        *,
+        name: str = "",
+        handle: str = "",
+        photo: str | None = None,
+        bio: str = "",
+        platform: str = "reported",
+        identity: str | None = None,
+    ) -> list[Match]:
+        """Judge one reported account against the registry (or one identity), best first.
+
+        The account is not added to the stored profiles; its photo's features are cached.
+        Every registered identity is scored, so the answer also says who it resembles least."""
+        if not (name.strip() or handle.strip() or photo):
+            raise InputError("give at least one of --name, --handle or --photo to check")
+        identities = [self.store.identity(identity)] if identity else self.store.identities()
+        if not identities:
+            raise InputError(
+                'no identities registered: add one with `clonecheck register "Name" --handle ...`'
+            )
+        profile_photo: PhotoFeatures | None = None
+        photo_ref = None
+        if photo:
+            with self._fetcher() as fetcher:
+                data = fetcher.fetch(photo).data
+            with self.store.transaction():
+                profile_photo = self._analyse_and_save(photo, data, registered=False)
+                profile_photo = self.ensure_faces(profile_photo.digest)
+            photo_ref = Photo(source=photo, digest=profile_photo.digest if profile_photo else None)
+        profile = Profile(
+            platform=platform, handle=handle or "(none)", name=name, bio=bio, photo=photo_ref
+        )
+        photos = self._identity_photos(identities)
+        matches = [
+            score_pair(
+                i,
+                [photos[p.digest] for p in i.photos if p.digest in photos],
+                profile,
+                profile_photo,
+                self.config,
+            )
+            for i in identities
+        ]
+        matches.sort(key=lambda m: (-m.score, m.identity.slug))
+        return matches
+
+    def thumbnails(self, matches: Iterable[Match]) -> dict[str, bytes]:
+        """Thumbnails of the photos a report shows side by side."""
+        wanted: list[str] = []
+        for match in matches:
+            if match.identity_photo:
+                wanted.append(match.identity_photo)
+            if match.profile.photo and match.profile.photo.digest:
+                wanted.append(match.profile.photo.digest)
+        return self.store.thumbnails(wanted)
+
+
+def parse_account(text: str) -> AccountRef:
+    """``platform:handle`` -> AccountRef, refusing anything else with the expected form."""
+    platform, sep, handle = text.partition(":")
+    if not sep or not platform.strip() or not handle.strip():
+        raise InputError(
+            f"own account {text!r} is not of the form platform:handle (e.g. twitter:adalovelace)"
+        )
+    return AccountRef(platform, handle)
+
+
+def make_slug(text: str) -> str:
+    """A short ASCII key for an identity: its first handle, or its name, lowercased."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9_]+", "-", ascii_text.casefold()).strip("-")
+    if not slug:
+        raise InputError(f"cannot make an identity key from {text!r}; pass --slug")
+    return slug
+
+
+def tool_version() -> str:
+    return __version__
+
+
+def iter_matches(result: ScanResult, minimum: Verdict) -> Iterator[Match]:
+    return (m for m in result.matches if m.verdict.rank >= minimum.rank)

@@ -477,22 +477,16 @@ class Store:
         now = _now()
         for profile in profiles:
             record = _profile_record(profile)
-            existing = self.db.execute(
-                "select * from profiles where key = ?", [profile.key]
-            ).fetchone()
-            if existing is None:
-                table.insert(
-                    {**record, "source_file": source_file, "imported_at": now, "updated_at": now}
-                )
+            old = next(table.rows_where("key = ?", [profile.key]), None)
+            if old is None:
+                stamps = {"source_file": source_file, "imported_at": now, "updated_at": now}
+                table.insert({**record, **stamps})
                 inserted += 1
-                continue
-            columns = [d[0] for d in self.db.execute("select * from profiles limit 0").description]
-            old = dict(zip(columns, existing, strict=True))
-            if all(old.get(k) == v for k, v in record.items()):
+            elif all(old.get(k) == v for k, v in record.items()):
                 unchanged += 1
-                continue
-            table.update(profile.key, {**record, "source_file": source_file, "updated_at": now})
-            updated += 1
+            else:
+                table.update(profile.key, {**record, "source_file": source_file, "updated_at": now})
+                updated += 1
         return UpsertCounts(inserted, updated, unchanged)
 
     def count_profiles(self) -> int:

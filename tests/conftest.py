@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-SHARED_DATA = Path(os.environ.get("CLONECHECK_SHARED_DATA", Path(__file__).parents[1] / ".." / "shared" / "data")).resolve()
+SHARED_DATA = Path(
+    os.environ.get("CLONECHECK_SHARED_DATA", Path(__file__).parents[1] / ".." / "shared" / "data")
+).resolve()
 
 
 class SharedData:

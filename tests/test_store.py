@@ -11,7 +11,7 @@ from clonecheck.errors import DuplicateError, NotFoundError, StoreError
 from clonecheck.models import AccountRef, Face, FaceStatus, Identity, Photo, PhotoFeatures, Profile
 from clonecheck.store import SCHEMA_VERSION, Store
 
-HASHES = {k: "0f0f0f0f0f0f0f0f" for k in ("phash", "dhash", "whash")}
+HASHES = dict.fromkeys(("phash", "dhash", "whash"), "0f0f0f0f0f0f0f0f")
 
 
 def features(digest: str) -> PhotoFeatures:
@@ -131,7 +131,7 @@ def test_a_corrupt_file_is_refused(tmp_path: Path) -> None:
     """A file that is not SQLite at all gives a clear error naming it."""
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(StoreError, match="junk.db"):
+    with pytest.raises(StoreError, match=r"junk\.db"):
         Store.open(junk)
 
 

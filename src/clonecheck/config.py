@@ -45,13 +45,13 @@ class Config:
     bio_min_chars: int = 20
 
     # --- fusion: noisy-OR of weight x strength per signal, then two verdict thresholds ---
-    weight_photo: float = 0.92
-    weight_face: float = 0.85
-    weight_name: float = 0.55
-    weight_handle: float = 0.55
-    weight_bio: float = 0.35
+    weight_photo: float = 0.90
+    weight_face: float = 0.80
+    weight_name: float = 0.50
+    weight_handle: float = 0.50
+    weight_bio: float = 0.45
     likely_threshold: float = 0.85
-    possible_threshold: float = 0.50
+    possible_threshold: float = 0.55
 
     # --- limits on untrusted photos ---
     max_photo_bytes: int = 20 * 1024 * 1024
@@ -100,9 +100,7 @@ def _convert(name: str, text: str, kind: type) -> object:
             raise ValueError(text)
         return kind(text)
     except ValueError:
-        raise ConfigError(
-            f"setting {name}={text!r}: expected a {kind.__name__} value"
-        ) from None
+        raise ConfigError(f"setting {name}={text!r}: expected a {kind.__name__} value") from None
 
 
 DEFAULT = Config()

@@ -7,15 +7,31 @@ line without a traceback and exit code 2.
 
 from __future__ import annotations
 
-import sys
+from typing import Any
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from clonecheck.cli import common, data, demo, identities
 from clonecheck.errors import ClonecheckError
 
+
+class _Commands(TyperGroup):
+    """The top-level group: errors a user can cause become one line and exit code 2, here,
+    once, whether the app runs from the console script or from typer's test runner."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ClonecheckError as error:
+            common.err_console().print(f"Error: {error}", markup=False, highlight=False)
+            raise typer.Exit(error.exit_code) from None
+
+
 app = typer.Typer(
     name="clonecheck",
+    cls=_Commands,
     help=(
         "Find accounts that impersonate registered people: photo hashes, face embeddings, "
         "and name/handle look-alikes.\n\nExit codes: 0 nothing suspicious, 1 likely clones "
@@ -35,21 +51,5 @@ app.command("check")(data.check)
 
 
 def main() -> None:
-    """Entry point: run the app, turning ``ClonecheckError`` into one line and exit code 2."""
-    try:
-        app(standalone_mode=False)
-    except ClonecheckError as error:
-        common.err_console().print(f"Error: {error}", markup=False, highlight=False)
-        sys.exit(error.exit_code)
-    except typer.Exit as done:
-        sys.exit(done.exit_code)
-    except typer.Abort:
-        common.err_console().print("Aborted.")
-        sys.exit(2)
-    except Exception as error:
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(2)
-        raise
+    """Entry point of the ``clonecheck`` console script."""
+    app()

@@ -20,6 +20,7 @@ from clonecheck.config import Config
 from clonecheck.features import names
 from clonecheck.features.faces import face_distance
 from clonecheck.features.imaging import hash_distance
+from clonecheck.match.rarity import NameRarity
 from clonecheck.models import (
     Identity,
     Match,
@@ -104,32 +105,69 @@ def face_signal(
     return Signal(SignalKind.FACE, round(distance, 4), strength, detail), digest
 
 
-def name_signal(identity: Identity, profile: Profile, config: Config) -> Signal | None:
+def _commonness(name: str, rarity: NameRarity | None) -> tuple[float, tuple[str, ...]]:
+    """The weight a match on this name keeps, and the evidence saying why it is less than 1."""
+    if rarity is None:
+        return 1.0, ()
+    factor = rarity.factor(name)
+    if factor >= 1.0:
+        return 1.0, ()
+    namesakes = rarity.namesakes(name)
+    return factor, (
+        f"common name: about {namesakes:.0f} namesakes expected among {rarity.total:,} "
+        f"profiles, weight x{factor:.2f}",
+    )
+
+
+def name_signal(
+    identity: Identity, profile: Profile, config: Config, rarity: NameRarity | None = None
+) -> Signal | None:
     if not identity.name.strip() or not profile.name.strip():
         return None
     found = names.compare_names(identity.name, profile.name)
-    strength = ramp_up(found.similarity, config.name_weak, config.name_strong)
+    factor, why = _commonness(identity.name, rarity)
+    strength = ramp_up(found.similarity, config.name_weak, config.name_strong) * factor
     detail = f"display name {profile.name!r}: {found.detail} ({found.similarity:.0f}/100)"
-    return Signal(SignalKind.NAME, round(found.similarity, 2), strength, detail, found.edits)
+    return Signal(SignalKind.NAME, round(found.similarity, 2), strength, detail, found.edits + why)
 
 
-def handle_signal(identity: Identity, profile: Profile, config: Config) -> Signal | None:
-    """The registered handle (or the registered name) that the profile's handle is closest to."""
+def handle_signal(
+    identity: Identity, profile: Profile, config: Config, rarity: NameRarity | None = None
+) -> Signal | None:
+    """The registered handle (or the registered name) that the profile's handle is closest to.
+
+    A handle that merely spells the registered name is weighed like the name itself: common
+    names make it weaker (a namesake's handle often spells their name)."""
     if not profile.handle:
         return None
     comparisons = [
-        (names.compare_handles(handle, profile.handle), f"@{handle}") for handle in identity.handles
+        (names.compare_handles(handle, profile.handle), f"@{handle}", 1.0, ())
+        for handle in identity.handles
     ]
     if identity.name.strip():
+        factor, why = _commonness(identity.name, rarity)
         comparisons.append(
-            (names.compare_handle_to_name(profile.handle, identity.name), repr(identity.name))
+            (
+                names.compare_handle_to_name(profile.handle, identity.name),
+                repr(identity.name),
+                factor,
+                why,
+            )
         )
     if not comparisons:
         return None
-    found, against = max(comparisons, key=lambda pair: pair[0].similarity)
-    strength = ramp_up(found.similarity, config.handle_weak, config.handle_strong)
+
+    def strength_of(found: names.TextComparison, factor: float) -> float:
+        return ramp_up(found.similarity, config.handle_weak, config.handle_strong) * factor
+
+    found, against, factor, why = max(
+        comparisons, key=lambda c: (strength_of(c[0], c[2]), c[0].similarity)
+    )
+    strength = strength_of(found, factor)
     detail = f"handle @{profile.handle} vs {against}: {found.detail} ({found.similarity:.0f}/100)"
-    return Signal(SignalKind.HANDLE, round(found.similarity, 2), strength, detail, found.edits)
+    return Signal(
+        SignalKind.HANDLE, round(found.similarity, 2), strength, detail, found.edits + why
+    )
 
 
 def bio_signal(identity: Identity, profile: Profile, config: Config) -> Signal | None:
@@ -178,8 +216,11 @@ def score_pair(
     profile: Profile,
     profile_photo: PhotoFeatures | None,
     config: Config,
+    rarity: NameRarity | None = None,
 ) -> Match:
-    """Judge one profile against one identity. The person's own accounts are never clones."""
+    """Judge one profile against one identity. The person's own accounts are never clones.
+
+    ``rarity`` (token frequencies of the crawl) weakens name evidence for common names."""
     if identity.owns(profile):
         return Match(
             identity,
@@ -201,8 +242,11 @@ def score_pair(
             signals.append(face[0])
             if face[0].strength > (photo[0].strength if photo else 0.0):
                 matched_photo = face[1]
-    for make in (name_signal, handle_signal, bio_signal):
-        signal = make(identity, profile, config)
+    for signal in (
+        name_signal(identity, profile, config, rarity),
+        handle_signal(identity, profile, config, rarity),
+        bio_signal(identity, profile, config),
+    ):
         if signal is not None:
             signals.append(signal)
     score = fuse(signals, config)

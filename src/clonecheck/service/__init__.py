@@ -24,6 +24,7 @@ from clonecheck.ingest import read_profiles
 from clonecheck.ingest.interface import RecordProblem
 from clonecheck.ingest.photos import FetchPolicy, PhotoFetcher
 from clonecheck.match.candidates import CandidateIndex, iter_blocks
+from clonecheck.match.rarity import NameRarity
 from clonecheck.match.score import score_pair
 from clonecheck.models import (
     AccountRef,
@@ -295,8 +296,11 @@ class Service:
             photos = self._identity_photos(identities)
             index = CandidateIndex(identities, photos, self.config)
             digests = self.store.profile_photo_digests()
+            rarity = self.name_rarity()
             for block in iter_blocks(self.store.profile_names(), SCAN_BLOCK):
-                found, computed = self._scan_block(block, digests, identities, photos, index)
+                found, computed = self._scan_block(
+                    block, digests, identities, photos, index, rarity
+                )
                 matches.extend(found)
                 faces_before += computed
                 self.progress.advance(len(block))
@@ -305,6 +309,10 @@ class Service:
                 self.store.finish_scan(scan_id, matches, total)
         self.progress.finish()
         return ScanResult(scan_id, tuple(matches), total, len(identities), faces_before)
+
+    def name_rarity(self) -> NameRarity:
+        """Token frequencies of the stored profiles' names: how common each name is here."""
+        return NameRarity.from_names(name for _, _, name in self.store.profile_names())
 
     def _identity_photos(self, identities: Sequence[Identity]) -> dict[str, PhotoFeatures]:
         """Registered photos' features. A photo stores every face it shows; the registered
@@ -323,6 +331,7 @@ class Service:
         identities: Sequence[Identity],
         photos: dict[str, PhotoFeatures],
         index: CandidateIndex,
+        rarity: NameRarity,
     ) -> tuple[list[Match], int]:
         pairs: dict[str, set[int]] = {}
         for key, handle, name in block:
@@ -359,7 +368,9 @@ class Service:
             for position in sorted(positions):
                 identity = identities[position]
                 identity_photos = [photos[p.digest] for p in identity.photos if p.digest in photos]
-                match = score_pair(identity, identity_photos, profile, profile_photo, self.config)
+                match = score_pair(
+                    identity, identity_photos, profile, profile_photo, self.config, rarity
+                )
                 if match.verdict is not Verdict.NONE:
                     matches.append(match)
         return matches, computed
@@ -400,6 +411,7 @@ class Service:
             platform=platform, handle=handle or "(none)", name=name, bio=bio, photo=photo_ref
         )
         photos = self._identity_photos(identities)
+        rarity = self.name_rarity()
         matches = [
             score_pair(
                 i,
@@ -407,6 +419,7 @@ class Service:
                 profile,
                 profile_photo,
                 self.config,
+                rarity,
             )
             for i in identities
         ]

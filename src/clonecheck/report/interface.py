@@ -1,0 +1,102 @@
+"""What every report format shares: the format names, the context a report is rendered in, and
+the ``Renderer`` protocol (the design follows pip-audit's ``format`` package).
+
+A renderer turns a list of ``Match`` into text on a stream. It never queries the store: the
+photos it may show arrive as JPEG thumbnails in ``ReportContext.photos``. Every renderer is
+deterministic: the same matches and context give the same bytes (the only time in a report is
+``context.generated_at``), and matches are shown by score, highest first, ties in the order
+given.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol, TextIO, assert_never
+
+from clonecheck.models import Match, SignalKind
+
+
+@dataclass(frozen=True, slots=True)
+class ReportContext:
+    """Everything a report says besides the matches themselves."""
+
+    title: str
+    #: when the report was made; a naive datetime is taken as UTC
+    generated_at: datetime
+    tool_version: str
+    #: photo digest (sha256) -> JPEG thumbnail bytes, for the formats that show photos (HTML)
+    photos: Mapping[str, bytes] = field(default_factory=dict)
+    scanned_profiles: int = 0
+    scanned_identities: int = 0
+
+
+class Renderer(Protocol):
+    """Writes one report of ``matches`` to ``out`` (a text stream: stdout, or a file opened with
+    ``newline=""``)."""
+
+    def render(self, matches: Sequence[Match], context: ReportContext, out: TextIO) -> None: ...
+
+
+class OutputFormat(enum.StrEnum):
+    """The report formats of ``--format``."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    HTML = "html"
+
+    def to_renderer(self) -> Renderer:
+        # Imported here: the implementations import this module for ReportContext.
+        from clonecheck.report.csvfmt import CsvRenderer
+        from clonecheck.report.html import HtmlRenderer
+        from clonecheck.report.jsonfmt import JsonRenderer
+        from clonecheck.report.table import TableRenderer
+
+        match self:
+            case OutputFormat.TABLE:
+                return TableRenderer()
+            case OutputFormat.JSON:
+                return JsonRenderer()
+            case OutputFormat.CSV:
+                return CsvRenderer()
+            case OutputFormat.HTML:
+                return HtmlRenderer()
+            case _:  # pragma: no cover - exhaustive
+                assert_never(self)
+
+
+# Helpers shared by the renderers.
+
+
+def ordered(matches: Sequence[Match]) -> list[Match]:
+    """Matches by score, highest first; equal scores keep the order they were given in."""
+    return sorted(matches, key=lambda match: -match.score)
+
+
+def utc_timestamp(moment: datetime) -> str:
+    """ISO 8601 in UTC to the second, e.g. ``2025-03-01T12:00:00Z`` (naive means UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+#: signal kinds whose evidence names the edits that turn the registered text into the profile's
+EDIT_KINDS: frozenset[SignalKind] = frozenset({SignalKind.NAME, SignalKind.HANDLE})
+
+
+def named_edits(match: Match) -> tuple[str, ...]:
+    """The named edits ("look-alike: I for l") of the name and handle signals that carried
+    evidence, in signal order, without repeats."""
+    seen: dict[str, None] = {}
+    for signal in match.signals:
+        if signal.kind in EDIT_KINDS and signal.strength > 0:
+            seen.update(dict.fromkeys(signal.evidence))
+    return tuple(seen)
+
+
+def plural(count: int, singular: str, plural_form: str) -> str:
+    """``1 profile``, ``1,234 profiles``."""
+    return f"{count:,} {singular if count == 1 else plural_form}"

@@ -24,7 +24,7 @@ class Config:
 
     # --- faces: euclidean distance between 128-d dlib embeddings ---
     #: at or below: the same person with high confidence
-    face_strong: float = 0.45
+    face_strong: float = 0.50
     #: face_recognition's own default tolerance; above it the faces say nothing
     face_weak: float = 0.60
     #: upsampling passes of the HOG detector: small avatars need one to find the face
@@ -38,7 +38,7 @@ class Config:
     name_strong: float = 95.0
     name_weak: float = 80.0
     handle_strong: float = 90.0
-    handle_weak: float = 75.0
+    handle_weak: float = 80.0
     bio_strong: float = 90.0
     bio_weak: float = 60.0
     #: bios shorter than this (characters) are too generic to compare

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -21,7 +20,7 @@ class _Commands(TyperGroup):
     """The top-level group: errors a user can cause become one line and exit code 2, here,
     once, whether the app runs from the console script or from typer's test runner."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ClonecheckError as error:

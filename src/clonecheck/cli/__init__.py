@@ -20,7 +20,7 @@ class _Commands(TyperGroup):
     """The top-level group: errors a user can cause become one line and exit code 2, here,
     once, whether the app runs from the console script or from typer's test runner."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except ClonecheckError as error:

@@ -161,9 +161,7 @@ def _normalize(text: str, *, keep_separators: bool = False) -> tuple[str, tuple[
     kept = []
     dropped = []
     for char in stripped:
-        if char.isalnum() and char.isascii():
-            kept.append(char)
-        elif keep_separators and char in _SEPARATORS:
+        if (char.isalnum() and char.isascii()) or (keep_separators and char in _SEPARATORS):
             kept.append(char)
         elif char.isspace() or unicodedata.category(char).startswith("P"):
             kept.append(" ")

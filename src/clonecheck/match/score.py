@@ -140,7 +140,7 @@ def handle_signal(
     names make it weaker (a namesake's handle often spells their name)."""
     if not profile.handle:
         return None
-    comparisons = [
+    comparisons: list[tuple[names.TextComparison, str, float, tuple[str, ...]]] = [
         (names.compare_handles(handle, profile.handle), f"@{handle}", 1.0, ())
         for handle in identity.handles
     ]

@@ -362,8 +362,9 @@ class Service:
                 and wants_faces
                 and (profile_photo.face_status is FaceStatus.NOT_COMPUTED)
             ):
-                profile_photo = self.ensure_faces(profile_photo.digest)
-                features[profile_photo.digest] = profile_photo  # type: ignore[union-attr]
+                refreshed = self.ensure_faces(profile_photo.digest)
+                if refreshed is not None:
+                    features[refreshed.digest] = profile_photo = refreshed
                 computed += 1
             for position in sorted(positions):
                 identity = identities[position]

@@ -144,32 +144,32 @@ class Store:
 
     def _create_v1(self) -> None:
         db = self.db
-        db["identities"].create(
+        db.table("identities").create(
             {"id": int, "slug": str, "name": str, "bio": str, "created_at": str},
             pk="id",
             not_null={"slug", "name"},
             if_not_exists=True,
         )
-        db["identities"].create_index(["slug"], unique=True, if_not_exists=True)
-        db["identity_handles"].create(
+        db.table("identities").create_index(["slug"], unique=True, if_not_exists=True)
+        db.table("identity_handles").create(
             {"handle_key": str, "identity_id": int, "handle": str},
             pk="handle_key",
             foreign_keys=[("identity_id", "identities", "id")],
             if_not_exists=True,
         )
-        db["identity_photos"].create(
+        db.table("identity_photos").create(
             {"identity_id": int, "digest": str, "source": str, "position": int},
             pk=("identity_id", "digest"),
             foreign_keys=[("identity_id", "identities", "id")],
             if_not_exists=True,
         )
-        db["own_accounts"].create(
+        db.table("own_accounts").create(
             {"identity_id": int, "account_key": str, "platform": str, "handle": str},
             pk=("identity_id", "account_key"),
             foreign_keys=[("identity_id", "identities", "id")],
             if_not_exists=True,
         )
-        db["profiles"].create(
+        db.table("profiles").create(
             {
                 "key": str,
                 "platform": str,
@@ -194,9 +194,9 @@ class Store:
             pk="key",
             if_not_exists=True,
         )
-        db["profiles"].create_index(["photo_digest"], if_not_exists=True)
-        db["profiles"].create_index(["platform", "handle"], if_not_exists=True)
-        db["photos"].create(
+        db.table("profiles").create_index(["photo_digest"], if_not_exists=True)
+        db.table("profiles").create_index(["platform", "handle"], if_not_exists=True)
+        db.table("photos").create(
             {
                 "digest": str,
                 "width": int,
@@ -211,13 +211,15 @@ class Store:
             if_not_exists=True,
         )
         # the original bytes, apart so that reading features never drags the blobs along
-        db["photo_data"].create({"digest": str, "data": bytes}, pk="digest", if_not_exists=True)
-        db["photo_sources"].create(
+        db.table("photo_data").create(
+            {"digest": str, "data": bytes}, pk="digest", if_not_exists=True
+        )
+        db.table("photo_sources").create(
             {"source": str, "digest": str, "error": str, "fetched_at": str},
             pk="source",
             if_not_exists=True,
         )
-        db["scans"].create(
+        db.table("scans").create(
             {
                 "id": int,
                 "started_at": str,
@@ -231,7 +233,7 @@ class Store:
             pk="id",
             if_not_exists=True,
         )
-        db["matches"].create(
+        db.table("matches").create(
             {
                 "scan_id": int,
                 "identity_slug": str,
@@ -264,7 +266,7 @@ class Store:
                         f"handle {handle!r} is already registered to identity {owner!r}; "
                         "each handle can belong to one identity"
                     )
-            table = self.db["identities"]
+            table = self.db.table("identities")
             table.insert(
                 {
                     "slug": identity.slug,
@@ -274,11 +276,11 @@ class Store:
                 }
             )
             identity_id = table.last_pk
-            self.db["identity_handles"].insert_all(
+            self.db.table("identity_handles").insert_all(
                 {"handle_key": normalize_handle(h), "identity_id": identity_id, "handle": h}
                 for h in identity.handles
             )
-            self.db["identity_photos"].insert_all(
+            self.db.table("identity_photos").insert_all(
                 (
                     {
                         "identity_id": identity_id,
@@ -291,7 +293,7 @@ class Store:
                 ),
                 ignore=True,
             )
-            self.db["own_accounts"].insert_all(
+            self.db.table("own_accounts").insert_all(
                 {
                     "identity_id": identity_id,
                     "account_key": own.key,
@@ -310,7 +312,7 @@ class Store:
         return None if row is None else str(row[0])
 
     def _identity_row(self, slug: str) -> dict[str, Any] | None:
-        rows = list(self.db["identities"].rows_where("slug = ?", [slug]))
+        rows = list(self.db.table("identities").rows_where("slug = ?", [slug]))
         return rows[0] if rows else None
 
     def identity(self, slug: str) -> Identity:
@@ -334,28 +336,30 @@ class Store:
         return dict(zip(columns, rows[0], strict=True))
 
     def identity_slugs(self) -> list[str]:
-        return [str(r["slug"]) for r in self.db["identities"].rows_where(order_by="slug")]
+        return [str(r["slug"]) for r in self.db.table("identities").rows_where(order_by="slug")]
 
     def identities(self) -> list[Identity]:
-        return [self._load_identity(r) for r in self.db["identities"].rows_where(order_by="slug")]
+        return [
+            self._load_identity(r) for r in self.db.table("identities").rows_where(order_by="slug")
+        ]
 
     def _load_identity(self, row: dict[str, Any]) -> Identity:
         identity_id = row["id"]
         handles = tuple(
             str(r["handle"])
-            for r in self.db["identity_handles"].rows_where(
+            for r in self.db.table("identity_handles").rows_where(
                 "identity_id = ?", [identity_id], order_by="rowid"
             )
         )
         photos = tuple(
             Photo(source=str(r["source"]), digest=str(r["digest"]))
-            for r in self.db["identity_photos"].rows_where(
+            for r in self.db.table("identity_photos").rows_where(
                 "identity_id = ?", [identity_id], order_by="position"
             )
         )
         own = tuple(
             AccountRef(str(r["platform"]), str(r["handle"]))
-            for r in self.db["own_accounts"].rows_where(
+            for r in self.db.table("own_accounts").rows_where(
                 "identity_id = ?", [identity_id], order_by="rowid"
             )
         )
@@ -378,14 +382,14 @@ class Store:
             identity_id = row["id"]
             digests = [p.digest for p in identity.photos if p.digest]
             for table in ("identity_handles", "identity_photos", "own_accounts"):
-                self.db[table].delete_where("identity_id = ?", [identity_id])
-            self.db["matches"].delete_where("identity_slug = ?", [identity.slug])
-            self.db["identities"].delete_where("id = ?", [identity_id])
+                self.db.table(table).delete_where("identity_id = ?", [identity_id])
+            self.db.table("matches").delete_where("identity_slug = ?", [identity.slug])
+            self.db.table("identities").delete_where("id = ?", [identity_id])
             for digest in digests:
                 if not self._digest_in_use(digest):
-                    self.db["photos"].delete_where("digest = ?", [digest])
-                    self.db["photo_data"].delete_where("digest = ?", [digest])
-                    self.db["photo_sources"].delete_where("digest = ?", [digest])
+                    self.db.table("photos").delete_where("digest = ?", [digest])
+                    self.db.table("photo_data").delete_where("digest = ?", [digest])
+                    self.db.table("photo_sources").delete_where("digest = ?", [digest])
         return identity
 
     def _digest_in_use(self, digest: str) -> bool:
@@ -400,7 +404,7 @@ class Store:
 
     def save_photo(self, features: PhotoFeatures, data: bytes, thumbnail: bytes) -> None:
         """Store a photo's features, original bytes and thumbnail (once per digest)."""
-        self.db["photos"].upsert(
+        self.db.table("photos").upsert(
             {
                 "digest": features.digest,
                 "width": features.width,
@@ -413,10 +417,12 @@ class Store:
             },
             pk="digest",
         )
-        self.db["photo_data"].upsert({"digest": features.digest, "data": data}, pk="digest")
+        self.db.table("photo_data").upsert({"digest": features.digest, "data": data}, pk="digest")
 
     def save_faces(self, digest: str, status: FaceStatus, faces: Sequence[Face]) -> None:
-        self.db["photos"].update(digest, {"face_status": str(status), "faces": _faces_json(faces)})
+        self.db.table("photos").update(
+            digest, {"face_status": str(status), "faces": _faces_json(faces)}
+        )
 
     def has_photo(self, digest: str) -> bool:
         return (
@@ -463,7 +469,7 @@ class Store:
         return None if row is None else (row[0], row[1])
 
     def record_source(self, source: str, digest: str | None, error: str | None) -> None:
-        self.db["photo_sources"].upsert(
+        self.db.table("photo_sources").upsert(
             {"source": source, "digest": digest, "error": error, "fetched_at": _now()},
             pk="source",
         )
@@ -473,7 +479,7 @@ class Store:
     def upsert_profiles(self, profiles: Iterable[Profile], source_file: str) -> UpsertCounts:
         """Insert new profiles and update changed ones, keyed by ``Profile.key``."""
         inserted = updated = unchanged = 0
-        table = self.db["profiles"]
+        table = self.db.table("profiles")
         now = _now()
         for profile in profiles:
             record = _profile_record(profile)
@@ -490,18 +496,18 @@ class Store:
         return UpsertCounts(inserted, updated, unchanged)
 
     def count_profiles(self) -> int:
-        return int(self.db["profiles"].count)
+        return int(self.db.table("profiles").count)
 
     def profiles(self, keys: Iterable[str] | None = None) -> Iterator[Profile]:
         if keys is None:
-            for row in self.db["profiles"].rows_where(order_by="key"):
+            for row in self.db.table("profiles").rows_where(order_by="key"):
                 yield _profile_from_row(row)
             return
         wanted = list(dict.fromkeys(keys))
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for row in self.db["profiles"].rows_where(f"key in ({marks})", chunk):
+            for row in self.db.table("profiles").rows_where(f"key in ({marks})", chunk):
                 yield _profile_from_row(row)
 
     def profile_photo_digests(self) -> dict[str, str]:
@@ -527,7 +533,7 @@ class Store:
     # --- scans ---------------------------------------------------------------------------
 
     def start_scan(self, identity: str | None, config: dict[str, object]) -> int:
-        table = self.db["scans"]
+        table = self.db.table("scans")
         table.insert(
             {
                 "started_at": _now(),
@@ -538,11 +544,11 @@ class Store:
                 "possible": 0,
             }
         )
-        return int(table.last_pk)
+        return int(table.last_pk or 0)
 
     def finish_scan(self, scan_id: int, matches: Sequence[Match], profiles: int) -> None:
         """Record a scan's matches; the caller wraps start/finish in one transaction."""
-        self.db["matches"].insert_all(
+        self.db.table("matches").insert_all(
             {
                 "scan_id": scan_id,
                 "identity_slug": m.identity.slug,
@@ -567,7 +573,7 @@ class Store:
             }
             for m in matches
         )
-        self.db["scans"].update(
+        self.db.table("scans").update(
             scan_id,
             {
                 "finished_at": _now(),
@@ -588,7 +594,7 @@ class Store:
                 likely=int(r["likely"] or 0),
                 possible=int(r["possible"] or 0),
             )
-            for r in self.db["scans"].rows_where(order_by="id")
+            for r in self.db.table("scans").rows_where(order_by="id")
         ]
 
 
@@ -607,6 +613,11 @@ def _faces_json(faces: Sequence[Face]) -> str:
     )
 
 
+def _face_from_json(face: dict[str, Any]) -> Face:
+    top, right, bottom, left = (int(v) for v in face["box"])
+    return Face(top, right, bottom, left, tuple(float(v) for v in face["encoding"]))
+
+
 def _features_from_row(row: Sequence[Any]) -> PhotoFeatures:
     digest, width, height, hashes, face_status, faces = row
     return PhotoFeatures(
@@ -615,10 +626,7 @@ def _features_from_row(row: Sequence[Any]) -> PhotoFeatures:
         height=int(height),
         hashes=json.loads(hashes),
         face_status=FaceStatus(face_status),
-        faces=tuple(
-            Face(*face["box"], encoding=tuple(face["encoding"]))
-            for face in json.loads(faces or "[]")
-        ),
+        faces=tuple(_face_from_json(face) for face in json.loads(faces or "[]")),
     )
 
 

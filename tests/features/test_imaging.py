@@ -1,0 +1,243 @@
+"""Decoding untrusted photos safely, and perceptual hashes that survive what clone makers do.
+
+Real photos of real people come from the LFW subset in ../shared/data; the hostile inputs
+(truncated files, decompression bombs, odd modes) are built here from real images.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import time
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image, ImageEnhance, ImageOps
+
+from clonecheck.config import DEFAULT, Config
+from clonecheck.errors import PhotoError
+from clonecheck.features import imaging
+
+if TYPE_CHECKING:
+    from tests.conftest import SharedData
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_images"
+
+
+def encode(image: Image.Image, fmt: str = "JPEG", **options: object) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def lfw(shared_data: SharedData) -> dict[str, list[Path]]:
+    return shared_data.faces_by_identity("lfw_dev")
+
+
+def distance(a: bytes, b: bytes) -> imaging.HashMatch:
+    first, _ = imaging.analyse(a, "a", DEFAULT)
+    second, _ = imaging.analyse(b, "b", DEFAULT)
+    return imaging.hash_distance(first.hashes, second.hashes)
+
+
+def crop(image: Image.Image, fraction: float) -> Image.Image:
+    w, h = image.size
+    dx, dy = int(w * fraction / 2), int(h * fraction / 2)
+    return image.crop((dx, dy, w - dx, h - dy))
+
+
+COPIES: dict[str, Callable[[Image.Image], bytes]] = {
+    "jpeg q30": lambda im: encode(im, quality=30),
+    "jpeg q90": lambda im: encode(im, quality=90),
+    "webp": lambda im: encode(im, "WEBP", quality=70),
+    "png": lambda im: encode(im, "PNG"),
+    "resized to 48 px": lambda im: encode(im.resize((48, 48))),
+    "resized to 400 px": lambda im: encode(im.resize((400, 400))),
+    "mirrored": lambda im: encode(ImageOps.mirror(im)),
+    "grayscale": lambda im: encode(ImageOps.grayscale(im)),
+    "colour filter": lambda im: encode(ImageEnhance.Color(im).enhance(1.8)),
+}
+
+
+@pytest.mark.parametrize("copy", sorted(COPIES))
+def test_copies_of_a_real_photo_are_the_same_photo(lfw: dict[str, list[Path]], copy: str) -> None:
+    """Re-encoded, converted, resized, mirrored or filtered: within hash_strong of the original."""
+    for person in sorted(lfw)[:8]:
+        original = lfw[person][0].read_bytes()
+        found = distance(original, COPIES[copy](Image.open(io.BytesIO(original))))
+        assert found.distance <= DEFAULT.hash_strong, (person, found)
+        assert found.mirrored is (copy == "mirrored") or found.distance == 0
+
+
+def test_a_small_crop_is_still_similar(lfw: dict[str, list[Path]]) -> None:
+    """A 10 % centre crop stays below hash_weak (partial strength) for most photos."""
+    close = 0
+    people = sorted(lfw)[:20]
+    for person in people:
+        original = lfw[person][0].read_bytes()
+        cropped = encode(crop(Image.open(io.BytesIO(original)), 0.10))
+        close += distance(original, cropped).distance < DEFAULT.hash_weak
+    assert close >= 18
+
+
+def test_photos_of_different_people_are_far_apart(lfw: dict[str, list[Path]]) -> None:
+    """Different people's photos are beyond hash_strong, and nearly all beyond hash_weak."""
+    firsts = [paths[0].read_bytes() for _, paths in sorted(lfw.items())[:25]]
+    features = [imaging.analyse(data, "x", DEFAULT)[0] for data in firsts]
+    pairs = [(a, b) for i, a in enumerate(features) for b in features[i + 1 :]]
+    distances = [imaging.hash_distance(a.hashes, b.hashes).distance for a, b in pairs]
+    assert min(distances) > DEFAULT.hash_strong
+    assert sum(d < DEFAULT.hash_weak for d in distances) <= len(distances) * 0.01
+
+
+def test_analyse_gives_digest_size_and_every_hash() -> None:
+    """Features carry the sha256 of the bytes, the decoded size and 6 hashes of 16 hex digits."""
+    data = (SAMPLES / "eileen_collins.jpg").read_bytes()
+    features, image = imaging.analyse(data, "eileen", DEFAULT)
+    assert features.digest == imaging.content_digest(data)
+    assert (features.width, features.height) == image.size
+    assert sorted(features.hashes) == sorted(
+        [k for base in ("phash", "dhash", "whash") for k in (base, f"{base}_mirror")]
+    )
+    assert all(len(v) == 16 for v in features.hashes.values())
+
+
+def png_with_size(width: int, height: int) -> bytes:
+    """A tiny valid PNG whose header claims another size (a decompression bomb's header)."""
+    data = bytearray(encode(Image.new("RGB", (8, 8)), "PNG"))
+    ihdr = struct.pack(">II", width, height) + bytes(data[24:29])
+    data[16:29] = ihdr
+    data[29:33] = struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("label", "data", "reason"),
+    [
+        ("empty", b"", "empty"),
+        ("random bytes", bytes(range(256)) * 4, "not an image"),
+        ("html", b"<!doctype html><title>404</title>", "not an image"),
+        ("truncated jpeg", None, "corrupt"),
+        ("bomb header", png_with_size(100_000, 100_000), "decompression bomb"),
+        ("absurd width", png_with_size(13_000, 10), "limit"),
+    ],
+)
+def test_hostile_inputs_are_refused_with_a_reason(
+    label: str, data: bytes | None, reason: str
+) -> None:
+    """Each bad input is a PhotoError naming the source and why, never a crash."""
+    if data is None:
+        data = (SAMPLES / "eileen_collins.jpg").read_bytes()[:3000]
+    started = time.perf_counter()
+    with pytest.raises(PhotoError, match=reason) as raised:
+        imaging.decode(data, f"{label}.jpg", DEFAULT)
+    assert f"{label}.jpg" in str(raised.value)
+    assert time.perf_counter() - started < 2
+
+
+def test_files_over_the_size_cap_are_refused_before_decoding() -> None:
+    """A photo larger than max_photo_bytes is refused with the limit in the message."""
+    small = Config(max_photo_bytes=1024)
+    data = (SAMPLES / "eileen_collins.jpg").read_bytes()
+    with pytest.raises(PhotoError, match="larger than"):
+        imaging.decode(data, "big.jpg", small)
+
+
+def rgb_at(image: Image.Image, xy: tuple[int, int]) -> tuple[int, ...]:
+    return tuple(image.getpixel(xy))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("label", "make", "expected"),
+    [
+        ("cmyk jpeg", lambda: encode(Image.new("CMYK", (20, 20), (0, 255, 255, 0))), (255, 0, 0)),
+        (
+            "16-bit png",
+            lambda: encode(Image.new("I;16", (20, 20), 65535), "PNG"),
+            (255, 255, 255),
+        ),
+        (
+            "transparent palette",
+            lambda: encode(Image.new("P", (20, 20), 0), "PNG", transparency=0),
+            (255, 255, 255),
+        ),
+        (
+            "rgba",
+            lambda: encode(Image.new("RGBA", (20, 20), (0, 0, 255, 0)), "PNG"),
+            (255, 255, 255),
+        ),
+        ("grayscale", lambda: encode(Image.new("L", (20, 20), 0), "PNG"), (0, 0, 0)),
+        ("1-bit", lambda: encode(Image.new("1", (20, 20), 1), "PNG"), (255, 255, 255)),
+    ],
+)
+def test_every_mode_becomes_rgb_as_a_viewer_shows_it(
+    label: str, make: Callable[[], bytes], expected: tuple[int, int, int]
+) -> None:
+    """CMYK, 16-bit, palette with transparency, alpha, grayscale and 1-bit all decode to RGB."""
+    image = imaging.decode(make(), label, DEFAULT)
+    assert image.mode == "RGB"
+    assert all(abs(a - b) <= 3 for a, b in zip(rgb_at(image, (5, 5)), expected, strict=True))
+
+
+def test_animated_images_use_their_first_frame() -> None:
+    """An animated GIF decodes to its first frame."""
+    frames = [Image.new("RGB", (16, 16), c) for c in ((255, 0, 0), (0, 0, 255))]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=100)
+    image = imaging.decode(buffer.getvalue(), "anim.gif", DEFAULT)
+    assert rgb_at(image, (8, 8))[0] > 200
+
+
+def test_exif_orientation_is_applied() -> None:
+    """A portrait stored sideways with EXIF orientation 6 decodes upright (sides swapped)."""
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    data = encode(Image.new("RGB", (40, 20), (10, 200, 10)), exif=exif)
+    assert imaging.decode(data, "rotated.jpg", DEFAULT).size == (20, 40)
+
+
+REAL_JPEG = (SAMPLES / "clone_mirrored_small.jpg").read_bytes()
+REAL_PNG = (SAMPLES / "avatar_01.png").read_bytes()
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    base=st.sampled_from([REAL_JPEG, REAL_PNG]),
+    edits=st.lists(
+        st.tuples(
+            st.floats(0, 1),
+            st.sampled_from(["flip", "cut", "insert"]),
+            st.binary(min_size=1, max_size=16),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+)
+def test_fuzzed_real_images_decode_or_fail_cleanly(
+    base: bytes, edits: list[tuple[float, str, bytes]]
+) -> None:
+    """Mutated real JPEG/PNG bytes decode to RGB or raise PhotoError: no other exception."""
+    data = bytearray(base)
+    for where, how, chunk in edits:
+        at = int(where * (len(data) - 1))
+        if how == "flip":
+            data[at : at + len(chunk)] = chunk
+        elif how == "cut":
+            del data[at:]
+        else:
+            data[at:at] = chunk
+    try:
+        image = imaging.decode(bytes(data), "fuzz", DEFAULT)
+    except PhotoError:
+        return
+    assert image.mode == "RGB"

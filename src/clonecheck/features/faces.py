@@ -12,10 +12,14 @@ from collections.abc import Sequence
 
 import face_recognition
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFile
 
 from clonecheck.config import Config
 from clonecheck.models import Face, FaceStatus
+
+# face_recognition sets this Pillow-wide flag on import, which would make truncated photos
+# decode silently with grey filler; clonecheck refuses them (features.imaging), so undo it.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 #: detection runs on a copy whose long side is at most this
 DETECT_SIDE = 800

@@ -33,6 +33,8 @@ class Config:
     min_face_px: int = 20
     #: run the face model on every imported photo, not only on candidates of cheaper signals
     faces_for_all: bool = False
+    #: worker processes for photo analysis and the face model (0: one per CPU core)
+    workers: int = 0
 
     # --- names, handles, bios: rapidfuzz similarity 0..100 on normalised text ---
     name_strong: float = 95.0

@@ -15,6 +15,8 @@ import numpy as np
 from PIL import Image, ImageFile
 
 from clonecheck.config import Config
+from clonecheck.errors import PhotoError
+from clonecheck.features import imaging
 from clonecheck.models import Face, FaceStatus
 
 # face_recognition sets this Pillow-wide flag on import, which would make truncated photos
@@ -68,6 +70,18 @@ def detect_faces(image: Image.Image, config: Config) -> tuple[FaceStatus, tuple[
         for (top, right, bottom, left), encoding in zip(usable, encodings, strict=True)
     )
     return FaceStatus.FOUND, faces
+
+
+def detect_in_bytes(
+    data: bytes, source: str, config: Config
+) -> tuple[FaceStatus, tuple[Face, ...]]:
+    """Decode stored photo bytes at full size and detect faces; for worker processes, so a
+    photo that cannot be decoded is a FAILED status, not an exception."""
+    try:
+        image = imaging.decode(data, source, config)
+    except PhotoError:
+        return FaceStatus.FAILED, ()
+    return detect_faces(image, config)
 
 
 def largest_face(faces: Sequence[Face]) -> Face | None:

@@ -19,19 +19,20 @@ from dataclasses import dataclass
 
 import imagehash
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageChops, ImageOps, UnidentifiedImageError
 
 from clonecheck.config import Config
 from clonecheck.errors import PhotoError
 from clonecheck.models import HASH_KINDS, PhotoFeatures
 
-_HASHERS = {
-    "phash": imagehash.phash,
-    "dhash": imagehash.dhash,
-    "whash": imagehash.whash,
-}
-#: hashes are computed on a copy no larger than this: they look at 8x8 to 64x64 grids anyway
-_HASH_SIDE = 256
+#: every hash is computed from a grayscale square of this side (see ``hash_square``)
+HASH_SIDE = 64
+#: border detection looks at a copy no larger than this
+_TRIM_PROBE = 128
+#: channel difference under which a pixel counts as border colour
+_TRIM_TOLERANCE = 24
+#: borders peeled at most this many times
+_TRIM_PASSES = 3
 
 
 def content_digest(data: bytes) -> str:
@@ -101,31 +102,120 @@ def _to_rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
+def trim_border(image: Image.Image) -> Image.Image:
+    """The image without uniform borders or letterbox bars, so a framed copy hashes like the
+    original. Borders are peeled repeatedly (a white frame added around a photo whose own edges
+    are dark comes off in two passes), each only when the four corners agree and at least half
+    of each side stays, so an original and its framed copy end up cut alike."""
+    for _ in range(_TRIM_PASSES):
+        trimmed = _trim_once(image)
+        if trimmed.size == image.size:
+            return image
+        image = trimmed
+    return image
+
+
+def _trim_once(image: Image.Image) -> Image.Image:
+    probe = image.convert("RGB")
+    if max(probe.size) > _TRIM_PROBE:
+        probe = probe.copy()
+        probe.thumbnail((_TRIM_PROBE, _TRIM_PROBE), Image.Resampling.NEAREST)
+    w, h = probe.size
+    corners = [probe.getpixel(xy) for xy in ((0, 0), (w - 1, 0), (0, h - 1), (w - 1, h - 1))]
+    first = corners[0]
+    assert isinstance(first, tuple)
+    if any(
+        max(abs(int(a) - int(b)) for a, b in zip(first, corner, strict=True)) > _TRIM_TOLERANCE  # type: ignore[arg-type]
+        for corner in corners
+    ):
+        return image
+    background = Image.new("RGB", probe.size, first)
+    diff = ImageChops.difference(probe, background).convert("L")
+    box = diff.point(lambda v: 255 if v > _TRIM_TOLERANCE else 0).getbbox()
+    if box is None:
+        return image
+    left, top, right, bottom = box
+    if (right - left) < w / 2 or (bottom - top) < h / 2 or box == (0, 0, w, h):
+        return image
+    sx, sy = image.width / w, image.height / h
+    return image.crop(
+        (
+            int(left * sx),
+            int(top * sy),
+            min(image.width, round(right * sx)),
+            min(image.height, round(bottom * sy)),
+        )
+    )
+
+
+def hash_square(image: Image.Image) -> Image.Image:
+    """The grayscale square every hash is computed from: border trimmed, HASH_SIDE pixels.
+
+    Resizing once to 64 x 64 and hashing that (pHash looks at 32 x 32, dHash at 9 x 8, wHash at
+    64 x 64) gives the same hashes for every copy of a photo and costs a fraction of hashing the
+    full image three times over."""
+    gray = trim_border(image).convert("L")
+    return gray.resize((HASH_SIDE, HASH_SIDE), Image.Resampling.LANCZOS, reducing_gap=2.0)
+
+
 def compute_hashes(image: Image.Image) -> dict[str, str]:
-    """pHash, dHash, wHash of the image and of its mirror, 16 hex digits each."""
-    small = image
-    if max(image.size) > _HASH_SIDE:
-        small = image.copy()
-        small.thumbnail((_HASH_SIDE, _HASH_SIDE), Image.Resampling.BILINEAR)
-    mirrored = ImageOps.mirror(small)
-    hashes: dict[str, str] = {}
-    for kind in HASH_KINDS:
-        hasher = _HASHERS[kind]
-        hashes[kind] = str(hasher(small))
-        hashes[f"{kind}_mirror"] = str(hasher(mirrored))
-    return hashes
+    """pHash, dHash, wHash of the image and of its mirror, 16 hex digits each.
+
+    The mirror's wHash is the wHash bit matrix flipped left-right: Haar approximation
+    coefficients of a mirrored image are the mirrored coefficients (checked bit for bit in the
+    tests), so it needs no second wavelet transform."""
+    square = hash_square(image)
+    mirrored = ImageOps.mirror(square)
+    # without removing the top-level Haar coefficient (the image mean) the bits are the same,
+    # because every coefficient shifts by the same constant as the median they are compared to
+    whash = imagehash.whash(square, image_scale=HASH_SIDE, remove_max_haar_ll=False)
+    return {
+        "phash": str(imagehash.phash(square)),
+        "phash_mirror": str(imagehash.phash(mirrored)),
+        "dhash": str(imagehash.dhash(square)),
+        "dhash_mirror": str(imagehash.dhash(mirrored)),
+        "whash": str(whash),
+        "whash_mirror": str(imagehash.ImageHash(np.fliplr(whash.hash))),
+    }
+
+
+def original_size(data: bytes) -> tuple[int, int]:
+    """Width and height as a viewer shows them (EXIF rotation applied), from the header."""
+    with Image.open(io.BytesIO(data)) as image:
+        width, height = image.size
+        if image.getexif().get(0x0112) in {5, 6, 7, 8}:
+            return height, width
+        return width, height
 
 
 def analyse(data: bytes, source: str, config: Config) -> tuple[PhotoFeatures, Image.Image]:
-    """Digest, size and hashes of a photo's bytes, and the decoded image for faces/thumbnails."""
-    image = decode(data, source, config)
+    """Digest, size and hashes of a photo's bytes, and the image they were computed from.
+
+    JPEGs are decoded in draft mode (DCT scaling) at no less than twice the hash square: all
+    the hashes need, several times faster than a full decode, and the same for every copy of a
+    photo. The returned image is that small decode; the face model and thumbnails decode the
+    bytes again at the size they need (``decode``)."""
+    image = decode(data, source, config, draft=(HASH_SIDE, HASH_SIDE))
+    width, height = original_size(data)
     features = PhotoFeatures(
         digest=content_digest(data),
-        width=image.width,
-        height=image.height,
+        width=width,
+        height=height,
         hashes=compute_hashes(image),
     )
     return features, image
+
+
+def analyse_for_store(
+    data: bytes, source: str, config: Config
+) -> tuple[PhotoFeatures | None, str | None]:
+    """``analyse`` for a worker process: features, or the reason the photo is unusable
+    (exceptions with custom constructors do not cross process boundaries)."""
+    try:
+        features, _ = analyse(data, source, config)
+    except PhotoError as error:
+        return None, error.reason
+    return features, None
 
 
 def thumbnail_jpeg(image: Image.Image, px: int) -> bytes:

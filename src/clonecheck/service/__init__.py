@@ -8,9 +8,13 @@ into bytes, ``features`` turns bytes into hashes and embeddings (each once per c
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
@@ -22,12 +26,13 @@ from clonecheck.features import faces as face_features
 from clonecheck.features import imaging
 from clonecheck.ingest import read_profiles
 from clonecheck.ingest.interface import RecordProblem
-from clonecheck.ingest.photos import FetchPolicy, PhotoFetcher
+from clonecheck.ingest.photos import Fetched, FetchPolicy, PhotoFetcher
 from clonecheck.match.candidates import CandidateIndex, iter_blocks
 from clonecheck.match.rarity import NameRarity
 from clonecheck.match.score import score_pair
 from clonecheck.models import (
     AccountRef,
+    Face,
     FaceStatus,
     Identity,
     Match,
@@ -40,6 +45,10 @@ from clonecheck.store import Store
 
 #: profiles handled per block in a scan: bounds memory and sets the progress granularity
 SCAN_BLOCK = 2000
+#: photos fetched, analysed and saved per transaction during an import
+PHOTO_BLOCK = 256
+#: fewer photos than this are analysed in-process: worker start-up would cost more
+MIN_POOL_JOBS = 16
 
 
 class Progress(Protocol):
@@ -110,6 +119,22 @@ class Service:
         )
         return PhotoFetcher(policy)
 
+    def _workers(self) -> int:
+        return self.config.workers or os.cpu_count() or 1
+
+    @contextmanager
+    def _pool(self) -> Iterator[Executor | None]:
+        """Worker processes for CPU-bound photo work (None with one worker). They start on
+        first use, so an unused pool costs nothing; callers use it only for at least
+        ``MIN_POOL_JOBS`` photos. ``forkserver``: fetcher threads may be running, and forking
+        a process that has threads can deadlock the child."""
+        if self._workers() <= 1:
+            yield None
+            return
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(max_workers=self._workers(), mp_context=context) as pool:
+            yield pool
+
     def _analyse_and_save(self, source: str, data: bytes, *, registered: bool) -> PhotoFeatures:
         """Features of one photo's bytes, analysed once per digest and kept in the store."""
         digest = imaging.content_digest(data)
@@ -118,30 +143,40 @@ class Service:
             known.face_status is not FaceStatus.NOT_COMPUTED or not registered
         ):
             return known
-        features, image = imaging.analyse(data, source, self.config)
+        features, _ = imaging.analyse(data, source, self.config)
         if registered or self.config.faces_for_all:
-            status, found = face_features.detect_faces(image, self.config)
-            features = replace(features, face_status=status, faces=tuple(found))
-        thumbnail = imaging.thumbnail_jpeg(image, self.config.thumbnail_px)
-        self.store.save_photo(features, data, thumbnail)
+            status, found = face_features.detect_in_bytes(data, source, self.config)
+            features = replace(features, face_status=status, faces=found)
+        self.store.save_photo(features, data)
         return features
 
-    def ensure_faces(self, digest: str) -> PhotoFeatures | None:
-        """Run the face model on a stored photo that has not been through it yet."""
-        features = self.store.photo_features([digest]).get(digest)
-        if features is None or features.face_status is not FaceStatus.NOT_COMPUTED:
+    def ensure_faces(
+        self, digests: Iterable[str], pool: Executor | None = None
+    ) -> dict[str, PhotoFeatures]:
+        """Run the face model on stored photos that have not been through it yet (in worker
+        processes when there are enough), saving each result; returns the features of every
+        digest asked for."""
+        features = self.store.photo_features(digests)
+        todo = [d for d, f in features.items() if f.face_status is FaceStatus.NOT_COMPUTED]
+        if not todo:
             return features
-        data = self.store.photo_data(digest)
-        if data is None:
-            return features
-        try:
-            image = imaging.decode(data, f"stored photo {digest[:12]}", self.config)
-        except PhotoError:
-            self.store.save_faces(digest, FaceStatus.FAILED, ())
-            return replace(features, face_status=FaceStatus.FAILED)
-        status, found = face_features.detect_faces(image, self.config)
-        self.store.save_faces(digest, status, found)
-        return replace(features, face_status=status, faces=tuple(found))
+        with self._pool() if pool is None else nullcontext(pool) as workers:
+            if len(todo) < MIN_POOL_JOBS:
+                workers = None
+            blobs = [self.store.photo_data(d) or b"" for d in todo]
+            names = [f"stored photo {d[:12]}" for d in todo]
+            configs = [self.config] * len(todo)
+            results: Iterable[tuple[FaceStatus, tuple[Face, ...]]]
+            if workers is None:
+                results = map(face_features.detect_in_bytes, blobs, names, configs)
+            else:
+                results = workers.map(
+                    face_features.detect_in_bytes, blobs, names, configs, chunksize=2
+                )
+            for digest, (status, found) in zip(todo, results, strict=True):
+                self.store.save_faces(digest, status, found)
+                features[digest] = replace(features[digest], face_status=status, faces=found)
+        return features
 
     # --- identities ----------------------------------------------------------------------
 
@@ -236,7 +271,11 @@ class Service:
         )
 
     def _resolve_photos(self, profiles: Sequence[Profile]) -> tuple[list[Profile], int, int]:
-        """Attach digest (or error) to every profile's photo, fetching only what is not cached."""
+        """Attach digest (or error) to every profile's photo, fetching only what is not cached.
+
+        Photos are fetched by threads and analysed by worker processes, a block at a time, and
+        each block is saved in its own transaction: an interrupted import resumes where it
+        stopped, because the next run finds those photos in the cache."""
         outcome: dict[str, tuple[str | None, str | None]] = {}
         to_fetch: list[str] = []
         for source in dict.fromkeys(p.photo.source for p in profiles if p.photo is not None):
@@ -248,13 +287,20 @@ class Service:
         cached_count = len(outcome)
         if to_fetch:
             self.progress.start("Fetching and analysing photos", len(to_fetch))
-            with self._fetcher() as fetcher:
-                for block in iter_blocks(fetcher.fetch_many(to_fetch), 64):
+            with self._fetcher() as fetcher, self._pool() as pool:
+                for block in iter_blocks(fetcher.fetch_many(to_fetch), PHOTO_BLOCK):
+                    results = self._analyse_block(block, pool)
                     with self.store.transaction():
-                        for source, result in block:
-                            outcome[source] = self._photo_outcome(source, result)
-                            digest, error = outcome[source]
+                        for source, (features, data, error) in results.items():
+                            if features is not None and data is not None:
+                                self.store.save_photo(features, data)
+                            digest = features.digest if features is not None else None
+                            outcome[source] = (digest, error)
                             self.store.record_source(source, digest, error)
+                    if self.config.faces_for_all:
+                        new = (f.digest for f, data, _ in results.values() if f and data)
+                        with self.store.transaction():
+                            self.ensure_faces(new, pool)
                     self.progress.advance(len(block))
             self.progress.finish()
         resolved = []
@@ -268,15 +314,38 @@ class Service:
             )
         return resolved, len(to_fetch), cached_count
 
-    def _photo_outcome(self, source: str, result: object) -> tuple[str | None, str | None]:
-        if isinstance(result, PhotoError):
-            return None, result.reason
-        data: bytes = result.data  # type: ignore[attr-defined]
-        try:
-            features = self._analyse_and_save(source, data, registered=False)
-        except PhotoError as error:
-            return None, error.reason
-        return features.digest, None
+    def _analyse_block(
+        self, block: Sequence[tuple[str, Fetched | PhotoError]], pool: Executor | None
+    ) -> dict[str, tuple[PhotoFeatures | None, bytes | None, str | None]]:
+        """Features (new ones with their bytes to save) or the reason, for each fetched source;
+        a digest already in the store is not analysed again."""
+        results: dict[str, tuple[PhotoFeatures | None, bytes | None, str | None]] = {}
+        fresh: list[tuple[str, bytes]] = []
+        for source, fetched in block:
+            if isinstance(fetched, PhotoError):
+                results[source] = (None, None, fetched.reason)
+                continue
+            digest = imaging.content_digest(fetched.data)
+            known = self.store.photo_features([digest]).get(digest)
+            if known is not None:
+                results[source] = (known, None, None)
+            else:
+                fresh.append((source, fetched.data))
+        if pool is None or len(fresh) < MIN_POOL_JOBS:
+            analysed = [imaging.analyse_for_store(d, s, self.config) for s, d in fresh]
+        else:
+            analysed = list(
+                pool.map(
+                    imaging.analyse_for_store,
+                    [d for _, d in fresh],
+                    [s for s, _ in fresh],
+                    [self.config] * len(fresh),
+                    chunksize=16,
+                )
+            )
+        for (source, data), (features, error) in zip(fresh, analysed, strict=True):
+            results[source] = (features, data if features is not None else None, error)
+        return results
 
     # --- scan ----------------------------------------------------------------------------
 
@@ -297,10 +366,11 @@ class Service:
             index = CandidateIndex(identities, photos, self.config)
             digests = self.store.profile_photo_digests()
             rarity = self.name_rarity()
-            for block in iter_blocks(self.store.profile_names(), SCAN_BLOCK):
-                found, computed = self._scan_block(
-                    block, digests, identities, photos, index, rarity
-                )
+            with self._pool() as pool:
+                for block in iter_blocks(self.store.profile_names(), SCAN_BLOCK):
+                    found, computed = self._scan_block(
+                        block, digests, identities, photos, index, rarity, pool
+                    )
                 matches.extend(found)
                 faces_before += computed
                 self.progress.advance(len(block))
@@ -332,6 +402,7 @@ class Service:
         photos: dict[str, PhotoFeatures],
         index: CandidateIndex,
         rarity: NameRarity,
+        pool: Executor | None,
     ) -> tuple[list[Match], int]:
         pairs: dict[str, set[int]] = {}
         for key, handle, name in block:
@@ -350,22 +421,22 @@ class Service:
         if not pairs:
             return [], 0
         profiles = {p.key: p for p in self.store.profiles(pairs)}
-        computed = 0
+        # the face model runs only on candidates' photos, and only for identities with faces
+        need = {
+            digests[key]
+            for key, positions in pairs.items()
+            if key in digests
+            and digests[key] in features
+            and features[digests[key]].face_status is FaceStatus.NOT_COMPUTED
+            and any(index.has_faces(p) for p in positions)
+        }
+        if need:
+            features.update(self.ensure_faces(need, pool))
         matches: list[Match] = []
         for key, positions in pairs.items():
             profile = profiles[key]
             digest = digests.get(key)
             profile_photo = features.get(digest) if digest else None
-            wants_faces = any(index.has_faces(p) for p in positions)
-            if (
-                profile_photo is not None
-                and wants_faces
-                and (profile_photo.face_status is FaceStatus.NOT_COMPUTED)
-            ):
-                refreshed = self.ensure_faces(profile_photo.digest)
-                if refreshed is not None:
-                    features[refreshed.digest] = profile_photo = refreshed
-                computed += 1
             for position in sorted(positions):
                 identity = identities[position]
                 identity_photos = [photos[p.digest] for p in identity.photos if p.digest in photos]
@@ -374,7 +445,7 @@ class Service:
                 )
                 if match.verdict is not Verdict.NONE:
                     matches.append(match)
-        return matches, computed
+        return matches, len(need)
 
     # --- check one account ---------------------------------------------------------------
 
@@ -405,8 +476,8 @@ class Service:
             with self._fetcher() as fetcher:
                 data = fetcher.fetch(photo).data
             with self.store.transaction():
-                profile_photo = self._analyse_and_save(photo, data, registered=False)
-                profile_photo = self.ensure_faces(profile_photo.digest)
+                analysed = self._analyse_and_save(photo, data, registered=False)
+                profile_photo = self.ensure_faces([analysed.digest]).get(analysed.digest)
             photo_ref = Photo(source=photo, digest=profile_photo.digest if profile_photo else None)
         profile = Profile(
             platform=platform, handle=handle or "(none)", name=name, bio=bio, photo=photo_ref
@@ -428,14 +499,29 @@ class Service:
         return matches
 
     def thumbnails(self, matches: Iterable[Match]) -> dict[str, bytes]:
-        """Thumbnails of the photos a report shows side by side."""
+        """Thumbnails of the photos a report shows side by side, made (and kept) on first use:
+        a crawl has far more photos than any report shows."""
         wanted: list[str] = []
         for match in matches:
             if match.identity_photo:
                 wanted.append(match.identity_photo)
             if match.profile.photo and match.profile.photo.digest:
                 wanted.append(match.profile.photo.digest)
-        return self.store.thumbnails(wanted)
+        found = self.store.thumbnails(wanted)
+        missing = [d for d in dict.fromkeys(wanted) if d not in found]
+        if missing:
+            with self.store.transaction():
+                for digest in missing:
+                    data = self.store.photo_data(digest)
+                    if data is None:
+                        continue
+                    try:
+                        image = imaging.decode(data, f"stored photo {digest[:12]}", self.config)
+                    except PhotoError:
+                        continue
+                    found[digest] = imaging.thumbnail_jpeg(image, self.config.thumbnail_px)
+                    self.store.save_thumbnail(digest, found[digest])
+        return found
 
 
 def parse_account(text: str) -> AccountRef:

@@ -402,8 +402,11 @@ class Store:
 
     # --- photos --------------------------------------------------------------------------
 
-    def save_photo(self, features: PhotoFeatures, data: bytes, thumbnail: bytes) -> None:
-        """Store a photo's features, original bytes and thumbnail (once per digest)."""
+    def save_photo(
+        self, features: PhotoFeatures, data: bytes, thumbnail: bytes | None = None
+    ) -> None:
+        """Store a photo's features and original bytes (once per digest); thumbnails are
+        usually made later, for the few photos a report shows (``save_thumbnail``)."""
         self.db.table("photos").upsert(
             {
                 "digest": features.digest,
@@ -450,6 +453,9 @@ class Store:
     def photo_data(self, digest: str) -> bytes | None:
         row = self.db.execute("select data from photo_data where digest = ?", [digest]).fetchone()
         return None if row is None else bytes(row[0])
+
+    def save_thumbnail(self, digest: str, thumbnail: bytes) -> None:
+        self.db.table("photos").update(digest, {"thumbnail": thumbnail})
 
     def thumbnails(self, digests: Iterable[str]) -> dict[str, bytes]:
         result: dict[str, bytes] = {}

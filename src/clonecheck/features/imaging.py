@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import imagehash
 import numpy as np
+import numpy.typing as npt
 from PIL import Image, ImageChops, ImageOps, UnidentifiedImageError
 
 from clonecheck.config import Config
@@ -168,15 +169,21 @@ def compute_hashes(image: Image.Image) -> dict[str, str]:
     mirrored = ImageOps.mirror(square)
     # without removing the top-level Haar coefficient (the image mean) the bits are the same,
     # because every coefficient shifts by the same constant as the median they are compared to
-    whash = imagehash.whash(square, image_scale=HASH_SIDE, remove_max_haar_ll=False)
+    whash = imagehash.whash(square, image_scale=HASH_SIDE, remove_max_haar_ll=False).hash
     return {
-        "phash": str(imagehash.phash(square)),
-        "phash_mirror": str(imagehash.phash(mirrored)),
-        "dhash": str(imagehash.dhash(square)),
-        "dhash_mirror": str(imagehash.dhash(mirrored)),
-        "whash": str(whash),
-        "whash_mirror": str(imagehash.ImageHash(np.fliplr(whash.hash))),
+        "phash": _hex(imagehash.phash(square).hash),
+        "phash_mirror": _hex(imagehash.phash(mirrored).hash),
+        "dhash": _hex(imagehash.dhash(square).hash),
+        "dhash_mirror": _hex(imagehash.dhash(mirrored).hash),
+        "whash": _hex(whash),
+        "whash_mirror": _hex(np.fliplr(whash)),
     }
+
+
+def _hex(bits: npt.NDArray[np.bool_]) -> str:
+    """An 8 x 8 bit matrix as 16 hex digits, most significant bit first: the same text as
+    ``str(ImageHash)``, without its per-bit string building."""
+    return np.packbits(bits.flatten()).tobytes().hex()
 
 
 def original_size(data: bytes) -> tuple[int, int]:

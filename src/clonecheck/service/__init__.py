@@ -49,6 +49,9 @@ SCAN_BLOCK = 2000
 PHOTO_BLOCK = 256
 #: fewer photos than this are analysed in-process: worker start-up would cost more
 MIN_POOL_JOBS = 16
+#: hashing goes to worker processes only with at least this many: on 2 cores, shipping the
+#: bytes to workers cost more than it saved (docs/benchmarks.md); faces always use them
+HASH_POOL_MIN_WORKERS = 4
 
 
 class Progress(Protocol):
@@ -132,6 +135,8 @@ class Service:
             yield None
             return
         context = multiprocessing.get_context("forkserver")
+        # workers fork from a server that has the heavy imports done already
+        context.set_forkserver_preload(["clonecheck.features.faces"])
         with ProcessPoolExecutor(max_workers=self._workers(), mp_context=context) as pool:
             yield pool
 
@@ -290,13 +295,15 @@ class Service:
             with self._fetcher() as fetcher, self._pool() as pool:
                 for block in iter_blocks(fetcher.fetch_many(to_fetch), PHOTO_BLOCK):
                     results = self._analyse_block(block, pool)
+                    for source, (features, _, error) in results.items():
+                        outcome[source] = (features.digest if features else None, error)
                     with self.store.transaction():
-                        for source, (features, data, error) in results.items():
-                            if features is not None and data is not None:
-                                self.store.save_photo(features, data)
-                            digest = features.digest if features is not None else None
-                            outcome[source] = (digest, error)
-                            self.store.record_source(source, digest, error)
+                        self.store.save_photos(
+                            [(f, data) for f, data, _ in results.values() if f and data]
+                        )
+                        self.store.record_sources(
+                            [(source, *outcome[source]) for source in results]
+                        )
                     if self.config.faces_for_all:
                         new = (f.digest for f, data, _ in results.values() if f and data)
                         with self.store.transaction():
@@ -331,7 +338,7 @@ class Service:
                 results[source] = (known, None, None)
             else:
                 fresh.append((source, fetched.data))
-        if pool is None or len(fresh) < MIN_POOL_JOBS:
+        if pool is None or len(fresh) < MIN_POOL_JOBS or self._workers() < HASH_POOL_MIN_WORKERS:
             analysed = [imaging.analyse_for_store(d, s, self.config) for s, d in fresh]
         else:
             analysed = list(

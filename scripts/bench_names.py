@@ -81,6 +81,7 @@ def run(
     found = 0
     candidates = 0
     flagged = 0
+    likely = 0
     started = time.perf_counter()
     for n in range(size):
         clone_of = None
@@ -98,6 +99,7 @@ def run(
             match = score_pair(identities[position], [], profile, None, DEFAULT)
             if match.verdict is not Verdict.NONE:
                 flagged += 1
+                likely += match.verdict is Verdict.LIKELY_CLONE
                 if position == clone_of:
                     found += 1
     seconds = time.perf_counter() - started
@@ -107,6 +109,7 @@ def run(
         "candidates": candidates / size,
         "recall": found / planted if planted else 0.0,
         "flagged": flagged,
+        "likely": likely,
         "index_seconds": index_seconds,
     }
 
@@ -152,16 +155,19 @@ def main() -> None:
         "",
         f"`uv run python scripts/bench_names.py` — 10,000 identities; synthetic profiles made of "
         "real first and last names (Cresci 2015), a planted Devumi-style clone every 1,000; "
-        f"seed {SEED}; one process for clonecheck.",
+        f"seed {SEED}; one process for clonecheck. Names and handles only (no photos), scored "
+        "without the crawl's name rarity. The synthetic names repeat real first and last names "
+        "at their real frequencies, so the flagged pairs are mostly true namesakes whose handle "
+        "spells the shared name: `possible`, which is what name evidence alone can say.",
         "",
         "| profiles | profiles/s (index + scoring) | candidates per profile "
-        "| planted clones found | pairs flagged |",
+        "| planted clones found | pairs flagged possible / likely |",
         "|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r['profiles']:,} | {r['per_second']:,.0f} | {r['candidates']:.2f} | "
-            f"{100 * r['recall']:.0f} % | {r['flagged']:,} |"
+            f"{100 * r['recall']:.0f} % | {r['flagged'] - r['likely']:,} / {r['likely']:,} |"
         )
     lines += [
         "",

@@ -65,6 +65,7 @@ class CandidateIndex:
     photos: Mapping[str, PhotoFeatures]
     config: Config
     _by_key: dict[str, set[int]] = field(init=False, default_factory=dict)
+    _words: list[int] = field(init=False, default_factory=list)
     _hash_owner: npt.NDArray[np.int64] = field(init=False)
     _hashes: dict[str, npt.NDArray[np.uint64]] = field(init=False, default_factory=dict)
     _face_owner: npt.NDArray[np.int64] = field(init=False)
@@ -72,8 +73,10 @@ class CandidateIndex:
 
     def __post_init__(self) -> None:
         for position, identity in enumerate(self.identities):
-            for key in identity_keys(identity):
+            keys = identity_keys(identity)
+            for key in keys:
                 self._by_key.setdefault(key, set()).add(position)
+            self._words.append(sum(1 for key in keys if key.startswith("t:")))
         owners: list[int] = []
         rows: dict[str, list[int]] = {kind: [] for kind, _ in _HASH_PAIRS}
         face_owners: list[int] = []
@@ -95,12 +98,25 @@ class CandidateIndex:
         self._faces = np.array(face_rows, dtype=np.float64) if face_rows else np.zeros((0, 128))
 
     def by_name(self, handle: str, name: str) -> set[int]:
-        """Positions (in ``identities``) of the identities sharing a name or handle key."""
+        """Positions (in ``identities``) of the identities the profile may imitate by name.
+
+        A shared skeleton key (``h:``: the look-alike skeleton of a handle or a joined name, or
+        one of its one-letter deletions) is enough; shared word keys (``t:``) count only when
+        two of them agree ("Lovelace Ada"), or the identity's name is a single word: one
+        common first name shared with hundreds of registered people is not a reason to
+        compare."""
         found: set[int] = set()
+        words: dict[int, int] = {}
         for key in profile_keys(handle, name):
             hits = self._by_key.get(key)
-            if hits:
+            if not hits:
+                continue
+            if key.startswith("t:"):
+                for position in hits:
+                    words[position] = words.get(position, 0) + 1
+            else:
                 found |= hits
+        found.update(p for p, count in words.items() if count >= min(2, self._words[p]))
         return found
 
     def by_photo(self, photos: Sequence[PhotoFeatures]) -> list[set[int]]:

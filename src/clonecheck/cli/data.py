@@ -114,7 +114,8 @@ def scan(
             result.identities,
         )
     err_console().print(
-        f"Scanned {result.profiles:,} profiles against {result.identities} identities: "
+        f"Scanned {result.profiles:,} profiles against {result.identities} "
+        f"{'identity' if result.identities == 1 else 'identities'}: "
         f"{result.likely} likely clone(s), {result.possible} possible.",
         markup=False,
     )

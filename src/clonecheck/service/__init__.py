@@ -319,7 +319,8 @@ class Service:
             resolved.append(
                 replace(profile, photo=replace(profile.photo, digest=digest, error=error))
             )
-        return resolved, len(to_fetch), cached_count
+        fetched = sum(1 for source in to_fetch if outcome[source][0] is not None)
+        return resolved, fetched, cached_count
 
     def _analyse_block(
         self, block: Sequence[tuple[str, Fetched | PhotoError]], pool: Executor | None

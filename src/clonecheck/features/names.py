@@ -231,6 +231,31 @@ def skeleton_handle(handle: str) -> str:
     return _collapse_doubles(mapped)
 
 
+def _leet_skeleton(handle: str) -> str:
+    """Like ``skeleton_handle`` but keeping outer digits as the letters they imitate
+    ("5usan" reads "susan"), for the comparison only."""
+    text, _ = _normalize(handle.strip().lstrip("@").replace("I", "l"), keep_separators=True)
+    mapped = "".join(ASCII_LOOKALIKES.get(c, c) for c in text if c not in _SEPARATORS + " ")
+    for digraph, letter in ASCII_DIGRAPHS:
+        mapped = mapped.replace(digraph, letter)
+    return _collapse_doubles(mapped)
+
+
+def _undo_digraphs(registered: str, candidate: str) -> tuple[str, list[str]]:
+    """Replace "rn" by "m" and "vv" by "w" in the candidate where the registered text has the
+    letter, naming each: these read as one letter, so they are one look-alike, not two edits."""
+    edits = []
+    for digraph, letter in ASCII_DIGRAPHS:
+        if digraph in candidate.casefold() and digraph not in registered.casefold():
+            replaced = re.sub(digraph, letter, candidate, flags=re.IGNORECASE)
+            if fuzz.ratio(registered.casefold(), replaced.casefold()) > fuzz.ratio(
+                registered.casefold(), candidate.casefold()
+            ):
+                candidate = replaced
+                edits.append(f"look-alike: {digraph} for {letter}")
+    return candidate, edits
+
+
 def _deletions(text: str) -> set[str]:
     if len(text) > MAX_DELETION_KEY_LEN or len(text) < 4:
         return set()
@@ -346,15 +371,18 @@ def compare_handles(registered: str, candidate: str) -> TextComparison:
     extra = [e for e in cand_extra if e not in reg_extra]
     plain = fuzz.ratio(reg.casefold(), cand.casefold())
     skeletons = fuzz.ratio(skeleton_handle(reg), skeleton_handle(cand))
+    leet = fuzz.ratio(_leet_skeleton(reg), _leet_skeleton(cand))
     cores = fuzz.ratio(reg_core, cand_core)
-    similarity = max(plain, skeletons, cores)
+    similarity = max(plain, skeletons, leet, cores)
     # the candidate's core with case kept, for look-alike naming (I for l)
     cased = "".join(c for c in _normalize_keep_case(cand) if c not in _SEPARATORS)
-    by_core = _explain_core(reg_core, _find_core(cased, cand_core)) + extra
+    cased, digraphs = _undo_digraphs(reg, cased)
+    cand_core, _ = _undo_digraphs(reg_core, cand_core)
+    by_core = digraphs + _explain_core(reg_core, _find_core(cased, cand_core)) + extra
     # affix stripping can cut the two differently ("TheRealMadda" vs "TheReaMladda"): then
     # the whole handles, compared letter by letter, give the shorter and truer explanation
     reg_whole = "".join(c for c in reg.casefold() if c not in _SEPARATORS)
-    by_whole = _explain_core(reg_whole, cased)
+    by_whole = digraphs + _explain_core(reg_whole, cased)
     edits = list(script_edits) + (by_whole if len(by_whole) < len(by_core) else by_core)
     edits += _separator_edits(reg, cand)
     edits = list(dict.fromkeys(edits))

@@ -28,6 +28,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageEnhance, ImageOps
 
 from clonecheck.config import DEFAULT
+from clonecheck.errors import PhotoError
 from clonecheck.features import faces, imaging, names
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -161,6 +162,94 @@ def measure_faces(people: dict[str, list[Path]], out: list[str]) -> None:
     out.append("")
 
 
+def measure_deepface_pairs(out: list[str]) -> None:
+    """Accuracy of the face signal on deepface's labelled same/different pairs."""
+    base = DATA / "faces" / "deepface"
+    with (base / "PAIRS.csv").open(newline="") as handle:
+        pairs = [
+            (r["file_x"], r["file_y"], r["same_person"] == "Yes") for r in csv.DictReader(handle)
+        ]
+    config = DEFAULT
+    cache: dict[str, tuple[float, ...] | None] = {}
+
+    def encoding(name: str) -> tuple[float, ...] | None:
+        if name not in cache:
+            path = base / name
+            try:
+                image = imaging.decode(path.read_bytes(), name, config)
+            except (OSError, PhotoError):  # a missing or bad file leaves the pair out
+                cache[name] = None
+            else:
+                face = faces.largest_face(faces.detect_faces(image, config)[1])
+                cache[name] = face.encoding if face else None
+        return cache[name]
+
+    counts = {"same": [0, 0, 0], "different": [0, 0, 0]}  # ≤ strong, ≤ weak, total
+    skipped = 0
+    for x, y, same in pairs:
+        a, b = encoding(x), encoding(y)
+        if a is None or b is None:
+            skipped += 1
+            continue
+        d = float(np.linalg.norm(np.subtract(a, b)))
+        row = counts["same" if same else "different"]
+        row[0] += d <= config.face_strong
+        row[1] += d <= config.face_weak
+        row[2] += 1
+    out.append("## Face signal on deepface's labelled pairs\n")
+    out.append(
+        f"{len(pairs) - skipped} of {len(pairs)} pairs with a face in both photos "
+        f"(`faces/deepface/PAIRS.csv`).\n"
+    )
+    out.append("| pairs | n | ≤ face_strong (full strength) | ≤ face_weak (some strength) |")
+    out.append("|---|---|---|---|")
+    for label, (strong, weak, total) in counts.items():
+        if total:
+            out.append(
+                f"| {label} person | {total} | {100 * strong / total:.1f} % | "
+                f"{100 * weak / total:.1f} % |"
+            )
+    out.append("")
+
+
+def measure_detector(people: dict[str, list[Path]], out: list[str]) -> None:
+    """Face detection rate and time by avatar size and upsampling (HOG), and the CNN model."""
+    import face_recognition
+
+    rng = random.Random(SEED)
+    sample = rng.sample([p for ps in people.values() for p in ps], 40)
+    originals = [Image.open(p).convert("RGB") for p in sample]
+    out.append("## Face detector settings (HOG unless noted)\n")
+    out.append(
+        f"{len(sample)} LFW photos resized to profile-photo sizes. Found: a face was detected; "
+        "time: detection only, one process.\n"
+    )
+    out.append("| size | upsample 0 | upsample 1 | upsample 2 |")
+    out.append("|---|---|---|---|")
+    for side in (48, 64, 96, 150, 250):
+        cells = []
+        for upsample in (0, 1, 2):
+            found = 0
+            started = time.perf_counter()
+            for image in originals:
+                array = np.asarray(image.resize((side, side)))
+                found += bool(face_recognition.face_locations(array, upsample, model="hog"))
+            per = (time.perf_counter() - started) / len(originals)
+            cells.append(f"{100 * found / len(originals):.0f} % ({per * 1000:.0f} ms)")
+        out.append(f"| {side} px | " + " | ".join(cells) + " |")
+    cnn_found = 0
+    started = time.perf_counter()
+    subset = originals[:8]
+    for image in subset:
+        array = np.asarray(image.resize((96, 96)))
+        cnn_found += bool(face_recognition.face_locations(array, 1, model="cnn"))
+    per = (time.perf_counter() - started) / len(subset)
+    out.append(
+        f"\nCNN model at 96 px, upsample 1: {cnn_found} of {len(subset)} found, "
+        f"{per:.1f} s per photo on this CPU.\n"
+    )
+
+
 def edits(handle: str, rng: random.Random) -> dict[str, str]:
     i = rng.randrange(1, max(2, len(handle) - 1))
     return {
@@ -240,6 +329,8 @@ def main() -> None:
     measure_hashes(people, out)
     measure_names(out)
     measure_faces(people, out)
+    measure_deepface_pairs(out)
+    measure_detector(people, out)
     text = "\n".join(out) + "\n"
     (ROOT / "docs" / "calibration.md").write_text(text, encoding="utf-8")
     print(text)

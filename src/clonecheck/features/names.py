@@ -24,7 +24,7 @@ from functools import lru_cache
 from anyascii import anyascii
 from confusable_homoglyphs import confusables
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +80,17 @@ DISCLAIMERS: tuple[str, ...] = (
     "satire",
     "commentary account",
     "not the real",
+    "fansite",
+    "fan site",
+    "fanclub",
+    "satirical",
+    "not associated with",
 )
 #: handles and names longer than this get no deletion keys (bounded key count)
 MAX_DELETION_KEY_LEN = 24
 _SEPARATORS = "_.-"
+#: kept in handles by normalisation so that look-alikes and separators can be named
+_HANDLE_KEEP = _SEPARATORS + "$@!|"
 _DISCLAIMER_RE = re.compile(r"\b(" + "|".join(re.escape(d) for d in DISCLAIMERS) + r")\b")
 
 
@@ -118,50 +125,78 @@ def _latin_lookalike(char: str) -> str | None:
     return None
 
 
-def _normalize(text: str, *, keep_separators: bool = False) -> tuple[str, tuple[str, ...]]:
-    """Lower-case ASCII words separated by single spaces, and the edits undone to get there.
-
-    Handles keep their separators (``_ . -``) so their edits can be named; names do not."""
-    edits: list[str] = []
-    compat = []
+def _compat_forms(text: str, edits: list[str]) -> str:
+    """NFKC per character, naming the compatibility look-alikes (fullwidth, mathematical ...)
+    once per kind: a whole fullwidth handle is one trick, not nine."""
+    out: list[str] = []
+    kinds: dict[str, tuple[list[str], list[str]]] = {}
     for char in text:
         folded = unicodedata.normalize("NFKC", char)
         if folded != char and char.isalnum() and folded.isascii() and folded.isalnum():
-            edits.append(f"look-alike: {_script(char).lower()} {char} for {folded}")
-        compat.append(folded)
-    text = "".join(compat)
-    visible = "".join(c for c in text if not _is_invisible(c))
-    if visible != text:
-        edits.append("invisible characters removed")
-    words = []
-    for word in visible.split():
-        has_latin = any(c.isascii() and c.isalpha() for c in word)
-        if has_latin:
-            mapped = []
-            for char in word:
-                latin = _latin_lookalike(char) if char.isalpha() else None
-                if latin is not None:
-                    edits.append(f"look-alike: {_script(char)} {char} for {latin}")
-                    mapped.append(latin)
-                else:
-                    mapped.append(char)
-            word = "".join(mapped)
-        elif any(c.isalpha() and not c.isascii() for c in word):
-            scripts = {_script(c) for c in word if c.isalpha()}
-            transliterated = anyascii(word)
-            if transliterated.strip():
-                edits.append(f"transliterated from {'/'.join(sorted(scripts))}")
-                word = transliterated
-        words.append(word)
-    text = " ".join(words)
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    if stripped != decomposed:
-        edits.append("accents removed")
+            shown, latin = kinds.setdefault(_script(char).lower(), ([], []))
+            if char not in shown:
+                shown.append(char)
+                latin.append(folded)
+        out.append(folded)
+    for kind, (shown, latin) in kinds.items():
+        edits.append(f"look-alike: {kind} {''.join(shown)} for {''.join(latin)}")
+    return "".join(out)
+
+
+def _to_latin(word: str, edits: list[str]) -> str:
+    """Each non-Latin look-alike letter of a word replaced by the Latin letter it imitates."""
+    mapped = []
+    for char in word:
+        latin = _latin_lookalike(char) if char.isalpha() else None
+        if latin is not None:
+            edits.append(f"look-alike: {_script(char)} {char} for {latin}")
+            mapped.append(latin)
+        else:
+            mapped.append(char)
+    return "".join(mapped)
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalize(text: str, *, keep_separators: bool = False) -> tuple[str, tuple[str, ...]]:
+    """Lower-case ASCII words separated by single spaces, and the edits undone to get there.
+
+    Handles (``keep_separators``) keep ``_ . -`` and the ASCII look-alikes ``$ @ ! |`` so
+    their edits can be named, and read a word made only of look-alike letters as the Latin word
+    it imitates (handles are Latin on every platform). In display names such a word is read as
+    a look-alike only beside Latin words ("Jоhn Ѕmith"); a name written wholly in another script
+    ("Андрей Иванов") is transliterated, not skeletonised. Cached: crawls repeat names."""
+    edits: list[str] = []
+    if not text.isascii():
+        text = _compat_forms(text, edits)
+        visible = "".join(c for c in text if not _is_invisible(c))
+        if visible != text:
+            edits.append("invisible characters removed")
+        text_has_latin = any(c.isascii() and c.isalpha() for c in visible)
+        words = []
+        for word in visible.split():
+            foreign = [c for c in word if c.isalpha() and not c.isascii()]
+            has_latin = any(c.isascii() and c.isalpha() for c in word)
+            lookalike = all(_latin_lookalike(c) for c in foreign)
+            if not foreign:
+                pass
+            elif has_latin or (lookalike and (keep_separators or text_has_latin)):
+                word = _to_latin(word, edits)
+            else:
+                scripts = {_script(c) for c in foreign}
+                transliterated = anyascii(word)
+                if transliterated.strip():
+                    edits.append(f"transliterated from {'/'.join(sorted(scripts))}")
+                    word = transliterated
+            words.append(word)
+        text = " ".join(words)
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+        if text != decomposed:
+            edits.append("accents removed")
     kept = []
     dropped = []
-    for char in stripped:
-        if (char.isalnum() and char.isascii()) or (keep_separators and char in _SEPARATORS):
+    for char in text:
+        if (char.isalnum() and char.isascii()) or (keep_separators and char in _HANDLE_KEEP):
             kept.append(char)
         elif char.isspace() or unicodedata.category(char).startswith("P"):
             kept.append(" ")
@@ -185,60 +220,120 @@ def _collapse_doubles(text: str) -> str:
 
 
 def _strip_affixes(core: str) -> tuple[str, list[str]]:
-    found: list[str] = []
-    changed = True
-    while changed:
-        changed = False
-        for prefix in PREFIXES:
-            if core.startswith(prefix) and len(core) - len(prefix) >= 4:
-                core, changed = core[len(prefix) :], True
-                found.append(f"prefix: {prefix}")
-                break
-        for suffix in SUFFIXES:
-            if core.endswith(suffix) and len(core) - len(suffix) >= 4:
-                core, changed = core[: -len(suffix)], True
-                found.append(f"suffix: {suffix}")
-                break
-    return core, found
+    """The core without every affix clone makers add ("real", "official", "tv" ...), for
+    index keys; the caller keeps the unstripped form as well ("theodore" is not "odore")."""
+    return _affix_steps(core)[-1]
 
 
-def _handle_core(handle: str) -> tuple[str, list[str]]:
-    """A handle without separators, outer digits and affixes, look-alikes not yet mapped."""
+def _affix_chain(
+    core: str, affixes: tuple[str, ...], *, front: bool
+) -> list[tuple[str, list[str]]]:
+    """The core with 0, 1, 2 ... affixes removed from one end, with the edits so far."""
+    kind = "prefix" if front else "suffix"
+    chain: list[tuple[str, list[str]]] = [(core, [])]
+    while True:
+        found = next(
+            (
+                a
+                for a in affixes
+                if (core.startswith(a) if front else core.endswith(a)) and len(core) - len(a) >= 4
+            ),
+            None,
+        )
+        if found is None:
+            return chain
+        core = core[len(found) :] if front else core[: -len(found)]
+        chain.append((core, [*chain[-1][1], f"{kind}: {found}"]))
+
+
+def _affix_steps(core: str) -> list[tuple[str, list[str]]]:
+    """The core with every combination of leading and trailing affixes removed, each with the
+    edits naming what was removed; the core itself first, everything removed last. A
+    comparison picks the one that fits best, so an affix is removed only where that brings the
+    handle closer to the one compared with."""
+    return [
+        (tail, head_edits + tail_edits)
+        for head, head_edits in _affix_chain(core, PREFIXES, front=True)
+        for tail, tail_edits in _affix_chain(head, SUFFIXES, front=False)
+    ]
+
+
+_OUTER = _SEPARATORS + "0123456789"
+
+
+def _bare(handle: str) -> tuple[str, list[str]]:
+    """A normalised handle without separators and outer digits, and the digits it had."""
     text, _ = _normalize(handle.strip().lstrip("@"), keep_separators=True)
     text = text.replace(" ", "")
     edits: list[str] = []
-    bare = text.strip(_SEPARATORS + "0123456789")
-    lead = text[: len(text) - len(text.lstrip(_SEPARATORS + "0123456789"))]
-    trail = text[len(text.rstrip(_SEPARATORS + "0123456789")) :]
+    lead = text[: len(text) - len(text.lstrip(_OUTER))]
+    trail = text[len(text.rstrip(_OUTER)) :]
     if any(c.isdigit() for c in trail):
         edits.append(f"appended digits: {''.join(c for c in trail if c.isdigit())}")
     if any(c.isdigit() for c in lead):
         edits.append(f"prepended digits: {''.join(c for c in lead if c.isdigit())}")
-    core = "".join(c for c in bare if c not in _SEPARATORS)
-    core, affixes = _strip_affixes(core)
-    return core, edits + affixes
+    core = "".join(c for c in text.strip(_OUTER) if c not in _SEPARATORS)
+    return core, edits
+
+
+def _handle_core(handle: str, against: str | None = None) -> tuple[str, list[str]]:
+    """A handle without separators and outer digits, look-alikes not yet mapped, and the edits
+    removed; with ``against``, also without the affixes whose removal brings it closest."""
+    core, edits = _bare(handle)
+    if against is not None:
+        target = _bare(against)[0]
+        steps = _affix_steps(core)
+        core, affixes = max(steps, key=lambda step: (_ratio(target, step[0]), -len(step[1])))
+        edits += affixes
+    return core, edits
+
+
+def _leet(core: str, *, digraphs: bool = True) -> str:
+    mapped = "".join(ASCII_LOOKALIKES.get(c, c) for c in core)
+    if digraphs:
+        for digraph, letter in ASCII_DIGRAPHS:
+            mapped = mapped.replace(digraph, letter)
+    return mapped
 
 
 def skeleton_handle(handle: str) -> str:
-    """What a handle reads as: normalised, separators, outer digits and affixes removed, ASCII
-    look-alikes mapped (0->o, 1->l, I->l, rn->m ...), doubled letters collapsed."""
+    """What a handle reads as: normalised, separators and outer digits removed, ASCII
+    look-alikes mapped (0->o, 1->l, I->l, rn->m ...), doubled letters collapsed.
+
+    Affixes ("real", "official") are not removed here: whether "the" in "theodore" is an affix
+    depends on the handle compared with; ``handle_keys`` indexes both readings."""
+    raw = handle.strip().lstrip("@").replace("I", "l")
+    return _collapse_doubles(_leet(_bare(raw)[0]))
+
+
+def _skeleton_forms(handle: str) -> list[str]:
+    """Every way a handle may read, before doubled letters collapse: capital I as l and as i,
+    "rn" as m and as rn, affixes kept and stripped. Most handles have one form."""
     raw = handle.strip().lstrip("@")
-    raw = raw.replace("I", "l")
-    core, _ = _handle_core(raw)
-    mapped = "".join(ASCII_LOOKALIKES.get(c, c) for c in core)
-    for digraph, letter in ASCII_DIGRAPHS:
-        mapped = mapped.replace(digraph, letter)
-    return _collapse_doubles(mapped)
+    forms: list[str] = []
+    for text in dict.fromkeys((raw.replace("I", "l"), raw)):
+        core = _bare(text)[0]
+        for digraphs in (True, False):
+            leet = _leet(core, digraphs=digraphs)
+            forms += (leet, _strip_affixes(leet)[0])
+    return list(dict.fromkeys(f for f in forms if f))
 
 
 def _leet_skeleton(handle: str) -> str:
     """Like ``skeleton_handle`` but keeping outer digits as the letters they imitate
     ("5usan" reads "susan"), for the comparison only."""
     text, _ = _normalize(handle.strip().lstrip("@").replace("I", "l"), keep_separators=True)
-    mapped = "".join(ASCII_LOOKALIKES.get(c, c) for c in text if c not in _SEPARATORS + " ")
-    for digraph, letter in ASCII_DIGRAPHS:
-        mapped = mapped.replace(digraph, letter)
-    return _collapse_doubles(mapped)
+    return _collapse_doubles(_leet("".join(c for c in text if c not in _SEPARATORS + " ")))
+
+
+def _ratio(left: str, right: str) -> float:
+    """rapidfuzz's normalised Indel similarity (0..100), with a swap of two neighbouring letters
+    counted as one edit, not two: "lovelcae" is as close to "lovelace" as "lovelac" is."""
+    if not left or not right:
+        return 0.0
+    indel = Indel.distance(left, right)
+    swaps = Levenshtein.distance(left, right) - OSA.distance(left, right)
+    return 100.0 * (1.0 - max(0, indel - swaps) / (len(left) + len(right)))
 
 
 def _undo_digraphs(registered: str, candidate: str) -> tuple[str, list[str]]:
@@ -262,35 +357,67 @@ def _deletions(text: str) -> set[str]:
     return {text[:i] + text[i + 1 :] for i in range(len(text))}
 
 
-def _skeleton_keys(skeleton: str) -> set[str]:
-    """The skeleton and its one-letter deletions (collapsed again: dropping the t of "atta"
-    leaves "aa", which a skeleton writes "a")."""
-    if len(skeleton) < 3:
-        return set()
-    return {f"h:{skeleton}"} | {f"h:{_collapse_doubles(d)}" for d in _deletions(skeleton)}
+def _skeleton_keys(forms: Iterable[str]) -> set[str]:
+    """``h:`` keys of each form: its skeleton and the skeletons of its one-letter deletions
+    (SymSpell: two strings at edit distance one, a dropped, doubled, swapped or replaced letter,
+    share a deletion). Deleting before collapsing doubles keeps "maroneslaugh" and its clone
+    "marrneslaugh" together. At most ``MAX_DELETION_KEY_LEN + 1`` keys per form."""
+    keys: set[str] = set()
+    for form in forms:
+        if len(_collapse_doubles(form)) < 3:
+            continue
+        keys.add(f"h:{_collapse_doubles(form)}")
+        keys |= {f"h:{_collapse_doubles(d)}" for d in _deletions(form)}
+    return keys
+
+
+def _name_spellings(words: list[str]) -> list[tuple[str, str]]:
+    """The ways a handle spells a name, with the phrase saying which: words joined, words
+    swapped, first name as an initial, last name as an initial."""
+    if not words:
+        return []
+    found = [("".join(words), "handle spells the name")]
+    if len(words) > 1:
+        found += [
+            ("".join(reversed(words)), "handle spells the name, words swapped"),
+            (words[0][0] + "".join(words[1:]), "handle spells the name with an initial"),
+            (words[0] + words[-1][0], "handle spells the name with an initial"),
+        ]
+    return found
 
 
 def name_keys(name: str) -> set[str]:
-    """Candidate-index keys of a display name: its tokens and its joined skeleton (with the
-    one-letter deletions, so a name at edit distance one still shares a key)."""
-    tokens = [t for t in normalize_text(name).split() if len(t) >= 3]
-    keys = {f"t:{t}" for t in tokens}
+    """Candidate-index keys of a display name.
+
+    ``t:`` one per normalised word of 3+ letters (the index needs two of them, or a one-word
+    name, to pick a candidate); ``h:`` the skeleton of the joined words with its one-letter
+    deletions (so a name at edit distance one still meets), and without deletions the other
+    spellings a handle uses: words swapped, "alovelace", "adal" (which "Ada L." also gives).
+    Bounded: at most about 2 x 25 + 3 ``h:`` keys, names over 24 letters get no deletions."""
     words = normalize_text(name).split()
-    keys |= _skeleton_keys(skeleton_handle("".join(words)))
-    if len(words) > 1:
-        # the other ways a handle spells a name: words swapped, first name as an initial
-        for spelled in ("".join(reversed(words)), words[0][0] + "".join(words[1:])):
-            skeleton = skeleton_handle(spelled)
-            if len(skeleton) >= 3:
-                keys.add(f"h:{skeleton}")
+    keys = {f"t:{w}" for w in words if len(w) >= 3}
+    if not words:
+        return keys
+    joined = "".join(words)
+    forms = [_leet(joined)]
+    if "I" in name:
+        # "EiIeen Collins": a capital I inside a word may be an l
+        forms.append(_leet(_bare(normalize_text(name.replace("I", "l")).replace(" ", ""))[0]))
+    keys |= _skeleton_keys(forms)
+    for spelled, _ in _name_spellings(words)[1:]:
+        skeleton = _collapse_doubles(_leet(spelled))
+        if len(skeleton) >= 3:
+            keys.add(f"h:{skeleton}")
     return keys
 
 
 def handle_keys(handle: str) -> set[str]:
-    """Candidate-index keys of a handle: its skeleton with one-letter deletions, and the words
-    its separators delimit (``eileen_collins`` -> eileen, collins)."""
-    keys = _skeleton_keys(skeleton_handle(handle))
-    words = re.split(r"[_.\-\d]+", _normalize(handle, keep_separators=True)[0])
+    """Candidate-index keys of a handle: ``h:`` keys of every reading of it (``_skeleton_forms``:
+    capital I as l or i, "rn" as m or rn, affixes kept or stripped; usually one), each with its
+    one-letter deletions, and ``t:`` keys of the words its separators delimit
+    (``eileen_collins`` -> eileen, collins). At most 8 forms x 25 keys, typically about 12."""
+    keys = _skeleton_keys(_skeleton_forms(handle))
+    words = re.split(r"[_.\-\d$@!|]+", _normalize(handle, keep_separators=True)[0])
     keys |= {f"t:{w}" for w in words if len(w) >= 3}
     return keys
 
@@ -358,22 +485,71 @@ def _separator_edits(registered: str, candidate: str) -> list[str]:
     return edits
 
 
+def _readings(handle: str) -> list[str]:
+    """A handle's readings before doubled letters collapse: capital I as l and as i, "rn"
+    as m and as rn (affixes kept)."""
+    raw = handle.strip().lstrip("@")
+    forms = [
+        _leet(_bare(text)[0], digraphs=digraphs)
+        for text in dict.fromkeys((raw.replace("I", "l"), raw))
+        for digraphs in (True, False)
+    ]
+    return list(dict.fromkeys(f for f in forms if f))
+
+
+def _handle_similarity(registered: str, candidate: str) -> float:
+    """The best similarity over the readings of two handles: as typed (case aside), as
+    skeletons, with outer digits read as letters, and with the candidate's added affixes
+    removed. Affixes come off the candidate only (clone makers add "real" or "official"), so
+    "odore" does not become "theodore" minus "the"."""
+    reg_forms = _readings(registered)
+    cand_forms = _readings(candidate)
+    if not reg_forms or not cand_forms:
+        return _ratio(registered.casefold(), candidate.casefold())
+    best = max(
+        _ratio(registered.casefold(), candidate.casefold()),
+        _ratio(_leet_skeleton(registered), _leet_skeleton(candidate)),
+    )
+    for cand in cand_forms:
+        for stripped, _ in _affix_steps(cand):
+            for reg in reg_forms:
+                best = max(best, _ratio(_collapse_doubles(reg), _collapse_doubles(stripped)))
+                if best >= 100:
+                    return 100.0
+    return best
+
+
+def _handle_detail(similarity: float, edits: list[str], same_skeleton: bool) -> str:
+    lookalikes = [e.removeprefix("look-alike: ") for e in edits if e.startswith("look-alike")]
+    if same_skeleton or similarity >= 95:
+        if lookalikes:
+            return f"look-alike handle ({lookalikes[0]})"
+        phrase = "same handle once normalised" if same_skeleton else "near-identical handle"
+    elif similarity >= 85:
+        phrase = "near-identical handle"
+    elif similarity >= 70:
+        phrase = "similar handle"
+    else:
+        return "different handle"
+    return f"{phrase} ({edits[0]})" if edits else phrase
+
+
 def compare_handles(registered: str, candidate: str) -> TextComparison:
     """How much a handle looks like a registered one, and the edits that turn one into the
-    other: look-alikes, doubled/dropped/swapped letters, digits, separators, affixes."""
+    other: look-alikes, doubled/dropped/swapped letters, digits, separators, affixes.
+
+    Similarity is the best of several readings (``_handle_similarity``), each an Indel ratio
+    with a neighbour swap counted as one edit; a handle with the same skeleton scores 100."""
     reg = registered.strip().lstrip("@")
     cand = candidate.strip().lstrip("@")
     if reg.casefold() == cand.casefold():
         return TextComparison(100.0, (), "same handle")
     _, script_edits = _normalize(cand, keep_separators=True)
     reg_core, reg_extra = _handle_core(reg)
-    cand_core, cand_extra = _handle_core(cand)
+    cand_core, cand_extra = _handle_core(cand, reg)
     extra = [e for e in cand_extra if e not in reg_extra]
-    plain = fuzz.ratio(reg.casefold(), cand.casefold())
-    skeletons = fuzz.ratio(skeleton_handle(reg), skeleton_handle(cand))
-    leet = fuzz.ratio(_leet_skeleton(reg), _leet_skeleton(cand))
-    cores = fuzz.ratio(reg_core, cand_core)
-    similarity = max(plain, skeletons, leet, cores)
+    same_skeleton = skeleton_handle(reg) == skeleton_handle(cand)
+    similarity = 100.0 if same_skeleton else _handle_similarity(reg, cand)
     # the candidate's core with case kept, for look-alike naming (I for l)
     cased = "".join(c for c in _normalize_keep_case(cand) if c not in _SEPARATORS)
     cased, digraphs = _undo_digraphs(reg, cased)
@@ -386,15 +562,8 @@ def compare_handles(registered: str, candidate: str) -> TextComparison:
     edits = list(script_edits) + (by_whole if len(by_whole) < len(by_core) else by_core)
     edits += _separator_edits(reg, cand)
     edits = list(dict.fromkeys(edits))
-    if skeleton_handle(reg) == skeleton_handle(cand):
-        detail = "look-alike handle" if edits else "same handle once normalised"
-    elif similarity >= 85:
-        detail = "near-identical handle"
-    elif similarity >= 70:
-        detail = "similar handle"
-    else:
-        detail = "different handle"
-    return TextComparison(float(similarity), tuple(edits), detail)
+    detail = _handle_detail(similarity, edits, same_skeleton)
+    return TextComparison(round(similarity, 2), tuple(edits), detail)
 
 
 def _normalize_keep_case(text: str) -> str:
@@ -414,48 +583,80 @@ def _find_core(cased: str, core: str) -> str:
     return cased[position : position + len(core)] if position >= 0 else core
 
 
-def _name_handles(name: str) -> Iterable[tuple[str, str]]:
-    tokens = normalize_text(name).split()
-    if not tokens:
-        return
-    yield "".join(tokens), "handle spells the name"
-    if len(tokens) > 1:
-        yield "".join(reversed(tokens)), "handle spells the name, words swapped"
-        yield tokens[0][0] + "".join(tokens[1:]), "handle spells the name with an initial"
-        yield tokens[0] + tokens[-1][0], "handle spells the name with an initial"
-
-
 def compare_handle_to_name(handle: str, name: str) -> TextComparison:
-    """How much a handle spells a display name ("adalovelace" vs "Ada Lovelace")."""
-    cand_skeleton = skeleton_handle(handle)
-    _, edits = _handle_core(handle)
+    """How much a handle spells a display name ("adalovelace" vs "Ada Lovelace"): the words
+    joined in either order, or with an initial ("alovelace", "adal"), affixes and digits aside.
+    A match at 95 or more carries the edit "handle spells the name" (or how it spells it)."""
     best = TextComparison(0.0, (), "handle unrelated to the name")
-    for spelled, detail in _name_handles(name):
-        similarity = float(fuzz.ratio(skeleton_handle(spelled), cand_skeleton))
+    for spelled, phrase in _name_spellings(normalize_text(name).split()):
+        similarity = round(_handle_similarity(spelled, handle), 2)
         if similarity > best.similarity:
-            phrase = detail if similarity >= 95 else "handle resembles the name"
-            best = TextComparison(similarity, tuple(edits), phrase)
+            _, extra = _handle_core(handle, spelled)
+            if similarity >= 95:
+                best = TextComparison(similarity, (phrase, *extra), phrase)
+            else:
+                best = TextComparison(similarity, tuple(extra), "handle resembles the name")
     return best
 
 
-def _initials_expanded(registered: list[str], candidate: list[str]) -> list[str] | None:
-    """``Ada L.`` against ``Ada Lovelace``: the candidate with its initials spelled out."""
-    if not any(len(t) == 1 for t in candidate):
+#: name particles a short form may leave out ("Francesca C." for "Francesca De Chiara")
+_PARTICLES = frozenset({"de", "da", "di", "del", "della", "van", "von", "der", "den", "la", "le"})
+
+
+def _partial_name(registered: list[str], candidate: list[str]) -> str | None:
+    """``Ada L.`` against ``Ada Lovelace``: the initials, when every candidate word is a
+    distinct registered word or the initial of one, at least one word is whole, and the
+    registered words left over are only particles. Else None."""
+    initials = [t for t in candidate if len(t) == 1]
+    whole = [t for t in candidate if len(t) > 1]
+    if not initials or not whole:
         return None
-    expanded = []
-    for token in candidate:
-        if len(token) == 1:
-            full = next((r for r in registered if r.startswith(token)), None)
-            if full is None:
-                return None
-            expanded.append(full)
-        else:
-            expanded.append(token)
-    return expanded
+    unused = list(registered)
+    for token in whole:
+        if token not in unused:
+            return None
+        unused.remove(token)
+    for token in initials:
+        full = next((r for r in unused if r.startswith(token) and r not in _PARTICLES), None)
+        if full is None:
+            return None
+        unused.remove(full)
+    if any(r not in _PARTICLES for r in unused):
+        return None
+    return " ".join(t.upper() + "." for t in initials)
+
+
+def _name_detail(similarity: float, edits: list[str]) -> str:
+    """A phrase for a name comparison, naming the trick when the names are otherwise equal."""
+    if similarity >= 100:
+        for start, phrase in (
+            ("look-alike", "same name with look-alike letters"),
+            ("transliterated", "same name in another script"),
+            ("decorations", "same name after removing decorations"),
+            ("invisible", "same name with invisible characters"),
+            ("accents", "same name without accents"),
+            ("token order", "same name, words in another order"),
+        ):
+            if any(e.startswith(start) for e in edits):
+                return phrase
+        return "same name after normalisation" if edits else "same name"
+    partial = next((e for e in edits if e.startswith("partial name")), None)
+    if partial is not None and similarity < 95:
+        return partial.replace("partial name: ", "partial name (") + ")"
+    if similarity >= 90:
+        return "nearly the same name"
+    if similarity >= 75:
+        return "similar name"
+    return "different name"
 
 
 def compare_names(registered: str, candidate: str) -> TextComparison:
-    """How much a display name looks like a registered one, order and decorations aside."""
+    """How much a display name looks like a registered one, order and decorations aside.
+
+    rapidfuzz ``token_sort_ratio`` on normalised names ("Lovelace Ada" is the same name; "Ada"
+    alone stays at 40 against "Ada Lovelace"); then the names squeezed to handle skeletons
+    (spacing, ASCII look-alikes, doubled letters undone); an initial standing for a word
+    ("Ada L.") gives 90: close, but below ``name_strong``, since many people share both."""
     reg, _ = _normalize(registered)
     cand, edits_found = _normalize(candidate)
     edits = list(edits_found)
@@ -467,8 +668,8 @@ def compare_names(registered: str, candidate: str) -> TextComparison:
     reg_tokens, cand_tokens = reg.split(), cand.split()
     if similarity >= 100 and reg_tokens != cand_tokens:
         edits.append("token order differs")
-    squeezed = float(fuzz.ratio(skeleton_handle(registered), skeleton_handle(candidate)))
-    if squeezed > similarity and squeezed >= 95:
+    squeezed = _ratio(skeleton_handle(registered), skeleton_handle(candidate))
+    if squeezed > similarity and squeezed >= 90:
         # the same letters once ASCII look-alikes, doubled letters and spacing are undone
         cased = "".join(_normalize_keep_case(candidate).split())
         named = _explain_core("".join(reg_tokens), _find_core(cased, "".join(cand_tokens)))
@@ -478,29 +679,27 @@ def compare_names(registered: str, candidate: str) -> TextComparison:
             if any(e.startswith("look-alike") for e in named)
             else (max(similarity, min(squeezed, 96.0)))
         )
-    expanded = _initials_expanded(reg_tokens, cand_tokens)
-    if expanded is not None and fuzz.token_sort_ratio(reg, " ".join(expanded)) >= 100:
-        initials = " ".join(t.upper() + "." for t in cand_tokens if len(t) == 1)
+    initials = _partial_name(reg_tokens, cand_tokens)
+    if initials is not None:
         edits.append(f"partial name: initial {initials}")
         similarity = max(similarity, 90.0)
     edits = list(dict.fromkeys(edits))
-    if similarity >= 100:
-        detail = "same name" + (" after normalisation" if edits else "")
-    elif similarity >= 90:
-        detail = "nearly the same name"
-    elif similarity >= 75:
-        detail = "similar name"
-    else:
-        detail = "different name"
-    return TextComparison(similarity, tuple(edits), detail)
+    similarity = round(similarity, 2)
+    return TextComparison(similarity, tuple(edits), _name_detail(similarity, edits))
 
 
 def compare_bios(registered: str, candidate: str, *, min_chars: int) -> TextComparison | None:
-    """How much two bios agree; None when either is too short to tell anything."""
+    """How much two bios agree; None when either, normalised, is shorter than ``min_chars``
+    (short bios are generic: "Mom. Dog lover." is many people's).
+
+    The best of rapidfuzz ``ratio`` (a copy with a word changed or an emoji added) and
+    ``token_sort_ratio`` (sentences reordered). Not ``token_set_ratio``: it scores 100 whenever
+    one bio's words are a subset of the other's, so a short generic bio would "match" every
+    longer one that contains its words."""
     reg, cand = normalize_text(registered), normalize_text(candidate)
     if len(reg) < min_chars or len(cand) < min_chars:
         return None
-    similarity = float(max(fuzz.ratio(reg, cand), fuzz.token_sort_ratio(reg, cand)))
+    similarity = round(float(max(fuzz.ratio(reg, cand), fuzz.token_sort_ratio(reg, cand))), 2)
     if similarity >= 95:
         detail = "copied bio"
     elif similarity >= 60:

@@ -7,6 +7,7 @@ Real photos of real people come from the LFW subset in ../shared/data; the hosti
 from __future__ import annotations
 
 import io
+import random
 import struct
 import time
 import zlib
@@ -14,14 +15,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PIL import Image, ImageEnhance, ImageOps
+from PIL import Image, ImageDraw, ImageEnhance, ImageOps
 
 from clonecheck.config import DEFAULT, Config
 from clonecheck.errors import PhotoError
 from clonecheck.features import faces, imaging
+from clonecheck.models import HASH_KINDS
 
 if TYPE_CHECKING:
     from tests.conftest import SharedData
@@ -52,27 +55,114 @@ def crop(image: Image.Image, fraction: float) -> Image.Image:
     return image.crop((dx, dy, w - dx, h - dy))
 
 
-COPIES: dict[str, Callable[[Image.Image], bytes]] = {
-    "jpeg q30": lambda im: encode(im, quality=30),
-    "jpeg q90": lambda im: encode(im, quality=90),
-    "webp": lambda im: encode(im, "WEBP", quality=70),
-    "png": lambda im: encode(im, "PNG"),
-    "resized to 48 px": lambda im: encode(im.resize((48, 48))),
-    "resized to 400 px": lambda im: encode(im.resize((400, 400))),
-    "mirrored": lambda im: encode(ImageOps.mirror(im)),
-    "grayscale": lambda im: encode(ImageOps.grayscale(im)),
-    "colour filter": lambda im: encode(ImageEnhance.Color(im).enhance(1.8)),
+def generated() -> Image.Image:
+    """A synthetic 240 x 200 picture with gradients, shapes and fine detail, made without data."""
+    x = np.linspace(0, 1, 240)[np.newaxis, :]
+    y = np.linspace(0, 1, 200)[:, np.newaxis]
+    rgb = np.stack(
+        [
+            255 * x * np.ones_like(y),
+            255 * y * np.ones_like(x),
+            127 + 127 * np.sin(12 * x) * np.cos(9 * y),
+        ],
+        axis=2,
+    )
+    image = Image.fromarray(rgb.astype(np.uint8))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((40, 30, 130, 150), fill=(250, 220, 40))
+    draw.rectangle((150, 90, 220, 180), fill=(20, 40, 160))
+    draw.polygon([(10, 190), (90, 120), (120, 195)], fill=(200, 30, 30))
+    return image
+
+
+def caption(image: Image.Image) -> Image.Image:
+    copy = image.copy()
+    ImageDraw.Draw(copy).text((8, copy.height - 20), "@real_account 2024", fill="white")
+    return copy
+
+
+STRONG, WEAK = "hash_strong", "hash_weak"
+
+#: what clone makers do to a photo, and the threshold each copy stays within (measured on the
+#: 270 LFW photos, median combination: every easy copy within 8 bits for 99.9 % of photos; a
+#: 10 % centre crop within 8 for only 48 %, within 16 for 97 %)
+COPIES: dict[str, tuple[Callable[[Image.Image], bytes], str]] = {
+    "jpeg q30": (lambda im: encode(im, quality=30), STRONG),
+    "jpeg q60": (lambda im: encode(im, quality=60), STRONG),
+    "jpeg q90": (lambda im: encode(im, quality=90), STRONG),
+    "webp": (lambda im: encode(im, "WEBP", quality=70), STRONG),
+    "png": (lambda im: encode(im, "PNG"), STRONG),
+    "resized to 48 px": (lambda im: encode(im.resize((48, 48))), STRONG),
+    "resized to 96 px": (lambda im: encode(im.resize((96, 96))), STRONG),
+    "resized to 400 px": (lambda im: encode(im.resize((400, 400))), STRONG),
+    "mirrored": (lambda im: encode(ImageOps.mirror(im)), STRONG),
+    "grayscale": (lambda im: encode(ImageOps.grayscale(im)), STRONG),
+    "colour filter": (lambda im: encode(ImageEnhance.Color(im).enhance(1.8)), STRONG),
+    "contrast filter": (lambda im: encode(ImageEnhance.Contrast(im).enhance(1.3)), STRONG),
+    "text overlay": (lambda im: encode(caption(im)), STRONG),
+    "small white border": (
+        lambda im: encode(ImageOps.expand(im, border=im.width // 25, fill="white")),
+        STRONG,
+    ),
+    "10 % centre crop": (lambda im: encode(crop(im, 0.10)), WEAK),
 }
 
 
-@pytest.mark.parametrize("copy", sorted(COPIES))
-def test_copies_of_a_real_photo_are_the_same_photo(lfw: dict[str, list[Path]], copy: str) -> None:
-    """Re-encoded, converted, resized, mirrored or filtered: within hash_strong of the original."""
+@pytest.mark.parametrize("copy", list(COPIES))
+def test_copies_of_real_photos_are_the_same_photo(lfw: dict[str, list[Path]], copy: str) -> None:
+    """Each copy of 8 real photos is within its threshold (hash_strong: full strength, or
+    hash_weak for the crop), and only a mirrored copy is reported as mirrored."""
+    make, limit = COPIES[copy]
     for person in sorted(lfw)[:8]:
         original = lfw[person][0].read_bytes()
-        found = distance(original, COPIES[copy](Image.open(io.BytesIO(original))))
-        assert found.distance <= DEFAULT.hash_strong, (person, found)
+        found = distance(original, make(Image.open(io.BytesIO(original))))
+        assert found.distance <= getattr(DEFAULT, limit), (person, found)
         assert found.mirrored is (copy == "mirrored") or found.distance == 0
+
+
+@pytest.mark.parametrize("copy", list(COPIES))
+def test_copies_of_a_generated_picture_are_the_same_photo(copy: str) -> None:
+    """The same copies of a synthetic picture (no face, sharp shapes) stay within the same
+    thresholds: nothing in the hashes depends on the photo being a portrait."""
+    make, limit = COPIES[copy]
+    original = generated()
+    found = distance(encode(original, quality=95), make(original))
+    assert found.distance <= getattr(DEFAULT, limit), found
+    assert found.mirrored is (copy == "mirrored")
+
+
+def test_mirror_is_found_with_the_mirrored_hashes(lfw: dict[str, list[Path]]) -> None:
+    """A mirrored copy matches through the *_mirror hashes: the plain orientation alone is
+    far apart, and per_kind reports the bits of the orientation chosen."""
+    data = lfw[sorted(lfw)[0]][0].read_bytes()
+    original, _ = imaging.analyse(data, "a", DEFAULT)
+    flipped, _ = imaging.analyse(
+        encode(ImageOps.mirror(Image.open(io.BytesIO(data)))), "b", DEFAULT
+    )
+    found = imaging.hash_distance(original.hashes, flipped.hashes)
+    plain = [(original.hash_int(k) ^ flipped.hash_int(k)).bit_count() for k in HASH_KINDS]
+    assert found.mirrored
+    assert found.distance <= DEFAULT.hash_strong
+    assert sorted(plain)[1] > DEFAULT.hash_weak
+    assert sorted(found.per_kind) == sorted(HASH_KINDS)
+    assert sorted(found.per_kind.values())[1] == found.distance
+
+
+def test_hash_distance_is_the_median_of_the_three_kinds() -> None:
+    """One hash kind thrown off by an edit cannot decide alone: the distance is the median of
+    pHash, dHash and wHash bits, in the better orientation."""
+    registered = {"phash": "0" * 16, "dhash": "0" * 16, "whash": "0" * 16}
+    candidate = {
+        "phash": "f" * 16,  # 64 bits off
+        "dhash": "000000000000000f",  # 4 bits off
+        "whash": "0000000000000003",  # 2 bits off
+        "phash_mirror": "0" * 16,
+        "dhash_mirror": "ff00000000000000",
+        "whash_mirror": "ffff000000000000",
+    }
+    found = imaging.hash_distance(registered, candidate)
+    assert (found.distance, found.mirrored) == (4.0, False)
+    assert found.per_kind == {"phash": 64, "dhash": 4, "whash": 2}
 
 
 def test_mirror_whash_is_the_flipped_whash_bit_for_bit(lfw: dict[str, list[Path]]) -> None:
@@ -86,9 +176,10 @@ def test_mirror_whash_is_the_flipped_whash_bit_for_bit(lfw: dict[str, list[Path]
 
 
 def test_borders_and_letterboxing_are_trimmed_before_hashing(lfw: dict[str, list[Path]]) -> None:
-    """Framed (8 % a side) or letterboxed copies in white, black or red, of 20 real photos:
-    at least 85 % are the same photo (without the trim: none) and 95 % within hash_weak. The
-    misses are photos with dark edges of their own, where JPEG ringing stops the trim."""
+    """Framed (8 % a side) or letterboxed copies in white, black or red, of 20 real photos are
+    the same photo (measured: 120 of 120 within hash_strong, at most 8 bits; without the trim
+    none is). Frames on photos with dark edges of their own come off too, because each axis
+    is cut alike on both sides (``imaging._symmetric``)."""
     distances = []
     for fill in ("white", "black", (200, 30, 30)):
         for person in sorted(lfw)[:20]:
@@ -100,8 +191,8 @@ def test_borders_and_letterboxing_are_trimmed_before_hashing(lfw: dict[str, list
                 distances.append(distance(encode(original), encode(copy)).distance)
     same = sum(d <= DEFAULT.hash_strong for d in distances) / len(distances)
     similar = sum(d < DEFAULT.hash_weak for d in distances) / len(distances)
-    assert same >= 0.85, sorted(distances)
-    assert similar >= 0.95, sorted(distances)
+    assert same >= 0.97, sorted(distances)
+    assert similar == 1.0, sorted(distances)
 
 
 def test_a_small_crop_is_still_similar(lfw: dict[str, list[Path]]) -> None:
@@ -151,7 +242,8 @@ def png_with_size(width: int, height: int) -> bytes:
     ("label", "data", "reason"),
     [
         ("empty", b"", "empty"),
-        ("random bytes", bytes(range(256)) * 4, "not an image"),
+        ("byte ramp", bytes(range(256)) * 4, "not an image"),
+        ("random bytes", random.Random(7).randbytes(5000), "not an image"),
         ("html", b"<!doctype html><title>404</title>", "not an image"),
         ("truncated jpeg", None, "corrupt"),
         ("bomb header", png_with_size(100_000, 100_000), "decompression bomb"),
@@ -194,6 +286,28 @@ def rgb_at(image: Image.Image, xy: tuple[int, int]) -> tuple[int, ...]:
             (255, 255, 255),
         ),
         (
+            "16-bit png mid-grey (scaled, not clipped)",
+            lambda: encode(Image.new("I;16", (20, 20), 32768), "PNG"),
+            (128, 128, 128),
+        ),
+        (
+            "32-bit tiff holding 16-bit samples",
+            lambda: encode(Image.new("I", (20, 20), 16384), "TIFF"),
+            (64, 64, 64),
+        ),
+        ("float tiff 0..1", lambda: encode(Image.new("F", (20, 20), 0.5), "TIFF"), (128, 128, 128)),
+        (
+            "semi-transparent rgba",
+            lambda: encode(Image.new("RGBA", (20, 20), (0, 0, 0, 128)), "PNG"),
+            (127, 127, 127),
+        ),
+        ("la", lambda: encode(Image.new("LA", (20, 20), (0, 0)), "PNG"), (255, 255, 255)),
+        (
+            "palette",
+            lambda: encode(Image.new("RGB", (20, 20), (0, 102, 255)).convert("P"), "GIF"),
+            (0, 102, 255),
+        ),
+        (
             "transparent palette",
             lambda: encode(Image.new("P", (20, 20), 0), "PNG", transparency=0),
             (255, 255, 255),
@@ -210,7 +324,8 @@ def rgb_at(image: Image.Image, xy: tuple[int, int]) -> tuple[int, ...]:
 def test_every_mode_becomes_rgb_as_a_viewer_shows_it(
     label: str, make: Callable[[], bytes], expected: tuple[int, int, int]
 ) -> None:
-    """CMYK, 16-bit, palette with transparency, alpha, grayscale and 1-bit all decode to RGB."""
+    """CMYK, 16-bit, 32-bit and float, palette (with and without transparency), alpha (over
+    white), grayscale and 1-bit all decode to RGB as a viewer shows them."""
     image = imaging.decode(make(), label, DEFAULT)
     assert image.mode == "RGB"
     assert all(abs(a - b) <= 3 for a, b in zip(rgb_at(image, (5, 5)), expected, strict=True))
@@ -247,7 +362,7 @@ REAL_PNG = (SAMPLES / "avatar_01.png").read_bytes()
     edits=st.lists(
         st.tuples(
             st.floats(0, 1),
-            st.sampled_from(["flip", "cut", "insert"]),
+            st.sampled_from(["flip", "replace", "truncate", "insert"]),
             st.binary(min_size=1, max_size=16),
         ),
         min_size=1,
@@ -262,8 +377,11 @@ def test_fuzzed_real_images_decode_or_fail_cleanly(
     for where, how, chunk in edits:
         at = int(where * (len(data) - 1))
         if how == "flip":
+            for offset, mask in enumerate(chunk[: len(data) - at]):
+                data[at + offset] ^= mask
+        elif how == "replace":
             data[at : at + len(chunk)] = chunk
-        elif how == "cut":
+        elif how == "truncate":
             del data[at:]
         else:
             data[at:at] = chunk

@@ -379,9 +379,9 @@ class Service:
                     found, computed = self._scan_block(
                         block, digests, identities, photos, index, rarity, pool
                     )
-                matches.extend(found)
-                faces_before += computed
-                self.progress.advance(len(block))
+                    matches.extend(found)
+                    faces_before += computed
+                    self.progress.advance(len(block))
             matches.sort(key=lambda m: (-m.score, m.identity.slug, m.profile.key))
             if scan_id is not None:
                 self.store.finish_scan(scan_id, matches, total)

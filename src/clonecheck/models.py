@@ -201,3 +201,55 @@ class Match:
         """The sentences of the signals that carried evidence, strongest first."""
         ranked = sorted(self.signals, key=lambda s: s.strength, reverse=True)
         return tuple(s.detail for s in ranked if s.strength > 0) + self.notes
+
+
+class CaseState(enum.StrEnum):
+    """Where an impersonation case stands in a support team's workflow."""
+
+    OPEN = "open"
+    CONFIRMED = "confirmed clone"
+    DISMISSED = "dismissed"
+    REPORTED = "reported to platform"
+    CLOSED = "closed"
+
+
+class DismissReason(enum.StrEnum):
+    """Why a reported account is not a clone; required to dismiss a case."""
+
+    NAMESAKE = "namesake"
+    FAN_PARODY = "fan/parody"
+    OWN_ACCOUNT = "own account"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class CaseEvent:
+    """One entry of a case's audit log: who changed what, when and why (append-only)."""
+
+    case_id: int
+    #: ISO 8601, UTC
+    at: str
+    actor: str
+    #: None for the event that opened the case
+    from_state: CaseState | None
+    to_state: CaseState
+    reason: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """An impersonation report being handled: the match as it was when opened, and its log."""
+
+    id: int
+    identity_slug: str | None
+    profile_key: str
+    state: CaseState
+    assignee: str | None
+    opened_at: str
+    score: float
+    verdict: Verdict
+    #: sha256 over the evidence that matters (photo, normalised name, handle, signals)
+    evidence_digest: str
+    match: Match | None = None
+    events: tuple[CaseEvent, ...] = ()

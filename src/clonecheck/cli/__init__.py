@@ -12,7 +12,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from clonecheck.cli import common, data, demo, identities
+from clonecheck.cli import cases, common, data, demo, identities
 from clonecheck.errors import ClonecheckError
 
 
@@ -47,6 +47,7 @@ app.add_typer(identities.app, name="identities")
 app.command("import")(data.import_)
 app.command("scan")(data.scan)
 app.command("check")(data.check)
+app.add_typer(cases.app, name="cases")
 
 
 def main() -> None:

@@ -21,6 +21,7 @@ from clonecheck.ingest import parse_mapping
 from clonecheck.models import Match, Verdict
 from clonecheck.report.interface import OutputFormat, ReportContext
 from clonecheck.service import ImportSummary, Service
+from clonecheck.service.cases import CaseService
 
 FormatOption = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="Report format.", case_sensitive=False)
@@ -102,7 +103,9 @@ def scan(
 ) -> None:
     """Compare every imported profile with every registered identity and report likely clones."""
     with open_service(ctx, settings) as service:
-        result = service.scan(identity=identity)
+        result = CaseService(service).filter_scan(
+            service.scan(identity=identity), identity=identity
+        )
         title = f"clonecheck scan {result.scan_id}" + (f" for {identity}" if identity else "")
         _render(
             service,

@@ -1,0 +1,366 @@
+"""``cases``: impersonation reports handled by a support team, with an audit log.
+
+Open a case from a report (``cases open --name … --handle … --photo …``) or from a scan
+(``cases open --from-scan KEY --identity SLUG``), decide it (``confirm``, ``dismiss --because``),
+``reported`` once the platform was told, ``close``, ``reopen``; ``assign`` and ``note`` along the
+way. Every change is logged with who (``--as``, default: the OS user), when, from, to and why.
+``cases evidence ID -o pack.html`` writes the page to send to the platform.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from clonecheck import __version__
+from clonecheck.cli.common import err_console, open_service
+from clonecheck.errors import InputError
+from clonecheck.models import Case, CaseState, DismissReason
+from clonecheck.report.casepack import render_case_pack
+from clonecheck.report.table import make_console
+from clonecheck.service.cases import CaseService
+
+app = typer.Typer(
+    help=(
+        "Impersonation cases: open one from a report or a scan, confirm or dismiss it, "
+        "report it to the platform, close it; every change is logged."
+    ),
+    no_args_is_help=False,
+)
+
+
+def _default_actor() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in the environment or the password database
+        return "unknown"
+
+
+ActorOption = Annotated[
+    str | None,
+    typer.Option("--as", metavar="NAME", help="Who acts, for the log (default: the OS user)."),
+]
+CaseId = Annotated[int, typer.Argument(help="The case number (see `clonecheck cases list`).")]
+ReasonOption = Annotated[str, typer.Option("--reason", help="Why, in a few words, for the log.")]
+NoteOption = Annotated[str, typer.Option("--note", help="A longer note for the log.")]
+
+
+def _actor(actor: str | None) -> str:
+    return actor if actor is not None else _default_actor()
+
+
+def parse_state(text: str) -> CaseState:
+    """A case state by its value ("confirmed clone") or its short name ("confirmed")."""
+    wanted = text.strip().casefold()
+    for state in CaseState:
+        if wanted in {state.value, state.name.casefold(), state.value.split()[0]}:
+            return state
+    choices = ", ".join(f"'{s.value}'" for s in CaseState)
+    raise InputError(f"unknown case state {text!r}; use one of {choices}")
+
+
+def parse_dismiss_reason(text: str) -> DismissReason:
+    """A dismiss reason by its value ("fan/parody") or a short form ("fan", "parody", "own")."""
+    wanted = text.strip().casefold().replace("_", " ")
+    for reason in DismissReason:
+        forms = {reason.value, reason.name.casefold().replace("_", " "), *reason.value.split("/")}
+        forms.add(reason.value.split()[0])
+        if wanted in forms:
+            return reason
+    choices = ", ".join(f"'{r.value}'" for r in DismissReason)
+    raise InputError(f"unknown dismiss reason {text!r}; use one of {choices} (--because)")
+
+
+@app.callback(invoke_without_command=True)
+def cases(ctx: typer.Context) -> None:
+    """List the cases (default), or open, decide and document one."""
+    if ctx.invoked_subcommand is None:
+        list_(ctx)
+
+
+@app.command("open")
+def open_(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option("--name", help="The reported account's display name.")] = "",
+    handle: Annotated[str, typer.Option("--handle", help="The reported account's handle.")] = "",
+    photo: Annotated[
+        str | None, typer.Option("--photo", help="The reported account's photo: path or URL.")
+    ] = None,
+    bio: Annotated[str, typer.Option("--bio", help="The reported account's bio.")] = "",
+    platform: Annotated[
+        str, typer.Option("--platform", help="Platform of the reported account.")
+    ] = "reported",
+    from_scan: Annotated[
+        str | None,
+        typer.Option(
+            "--from-scan",
+            metavar="PROFILE_KEY",
+            help="Open on an imported profile (its key as a scan shows it) instead of a report.",
+        ),
+    ] = None,
+    identity: Annotated[
+        str | None,
+        typer.Option(
+            "--identity",
+            "-i",
+            help="The person impersonated (default for a report: whoever it resembles most).",
+        ),
+    ] = None,
+    note: NoteOption = "",
+    actor: ActorOption = None,
+) -> None:
+    """Open a case on a reported account (--name/--handle/--photo) or a scanned profile."""
+    with open_service(ctx) as service:
+        cases = CaseService(service)
+        if from_scan:
+            if name or handle or photo:
+                raise InputError("give either --from-scan or --name/--handle/--photo, not both")
+            case = cases.open_from_scan(
+                from_scan, identity=identity, actor=_actor(actor), note=note
+            )
+        else:
+            case = cases.open_from_report(
+                identity=identity,
+                name=name,
+                handle=handle,
+                photo=photo,
+                bio=bio,
+                platform=platform,
+                actor=_actor(actor),
+                note=note,
+            )
+    handle_text = f"@{case.match.profile.handle}" if case.match else case.profile_key
+    print(case.id)
+    err_console().print(
+        f"Opened case #{case.id}: {handle_text} against {case.identity_slug}, "
+        f"{case.verdict.value} (score {case.score:.2f}).",
+        markup=False,
+    )
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    state: Annotated[
+        str | None,
+        typer.Option(
+            "--state",
+            help="Only cases in this state: open, confirmed, dismissed, reported, closed.",
+        ),
+    ] = None,
+) -> None:
+    """List cases, highest score first."""
+    wanted = parse_state(state) if state else None
+    with open_service(ctx) as service:
+        found = CaseService(service).list_cases(wanted)
+    if not found:
+        err_console().print(
+            "No cases" + (f" in state '{wanted}'" if wanted else "") + ".", markup=False
+        )
+        return
+    table = Table("case", "score", "verdict", "state", "identity", "profile", "assignee")
+    table.add_column("opened (UTC)", no_wrap=True)
+    for case in found:
+        profile = case.match.profile if case.match else None
+        table.add_row(
+            f"#{case.id}",
+            f"{case.score:.2f}",
+            case.verdict.value,
+            case.state.value,
+            case.identity_slug or "-",
+            f"{profile.platform} @{profile.handle}" if profile else case.profile_key,
+            case.assignee or "-",
+            case.opened_at.removesuffix("+00:00"),
+        )
+    make_console(sys.stdout).print(table)
+
+
+@app.command("show")
+def show(ctx: typer.Context, case_id: CaseId) -> None:
+    """Show a case: the account, every signal, and the full history."""
+    with open_service(ctx) as service:
+        case = CaseService(service).get(case_id)
+    _print_case(case)
+
+
+def _print_case(case: Case) -> None:
+    console = make_console(sys.stdout)
+    console.soft_wrap = True
+    console.print(f"Case #{case.id}: {case.state.value}")
+    console.print(f"opened {case.opened_at}; assignee: {case.assignee or 'unassigned'}")
+    console.print(
+        f"verdict when opened: {case.verdict.value}, score {case.score:.2f}; "
+        f"evidence sha256 {case.evidence_digest}"
+    )
+    match = case.match
+    if match is not None:
+        profile = match.profile
+        console.print(
+            f"identity: {match.identity.name} ({match.identity.slug}); profile: "
+            f"{profile.platform} @{profile.handle} ({profile.name or 'no name'}), key {profile.key}"
+        )
+        photo = profile.photo
+        if photo is not None:
+            console.print(f"photo: {photo.source} (sha256 {photo.digest or photo.error or '-'})")
+        signals = Table("kind", "value", "strength", "explanation", title="Signals")
+        for signal in match.signals:
+            explanation = "\n".join((signal.detail, *signal.evidence))
+            signals.add_row(
+                signal.kind.value, f"{signal.value:.3g}", f"{signal.strength:.2f}", explanation
+            )
+        console.print(signals)
+        for note in match.notes:
+            console.print(f"note: {note}")
+    history = Table("when (UTC)", "who", "from", "to", "reason", "note", title="History")
+    for event in case.events:
+        history.add_row(
+            event.at,
+            event.actor,
+            event.from_state.value if event.from_state else "-",
+            event.to_state.value,
+            event.reason,
+            event.note,
+        )
+    console.print(history)
+
+
+def _moved(case: Case) -> None:
+    err_console().print(f"Case #{case.id} is now '{case.state.value}'.", markup=False)
+
+
+@app.command("confirm")
+def confirm(
+    ctx: typer.Context,
+    case_id: CaseId,
+    reason: ReasonOption = "",
+    note: NoteOption = "",
+    actor: ActorOption = None,
+) -> None:
+    """Confirm an open case as a clone; its photo and handle pattern flag look-alikes in scans."""
+    with open_service(ctx) as service:
+        case = CaseService(service).transition(
+            case_id, CaseState.CONFIRMED, actor=_actor(actor), reason=reason, note=note
+        )
+    _moved(case)
+
+
+@app.command("dismiss")
+def dismiss(
+    ctx: typer.Context,
+    case_id: CaseId,
+    because: Annotated[
+        str,
+        typer.Option("--because", help="Required: namesake, fan/parody, own account or other."),
+    ] = "",
+    reason: Annotated[str, typer.Option("--reason", help="Why, in a few words, for the log.")] = "",
+    actor: ActorOption = None,
+) -> None:
+    """Dismiss an open case (not a clone); scans stop raising it until its evidence changes."""
+    kind = parse_dismiss_reason(because) if because.strip() else ""
+    with open_service(ctx) as service:
+        case = CaseService(service).transition(
+            case_id, CaseState.DISMISSED, actor=_actor(actor), reason=kind, note=reason
+        )
+    _moved(case)
+
+
+@app.command("reported")
+def reported(
+    ctx: typer.Context,
+    case_id: CaseId,
+    reason: ReasonOption = "",
+    note: NoteOption = "",
+    actor: ActorOption = None,
+) -> None:
+    """Record that a confirmed clone was reported to its platform (e.g. the ticket number)."""
+    with open_service(ctx) as service:
+        case = CaseService(service).transition(
+            case_id, CaseState.REPORTED, actor=_actor(actor), reason=reason, note=note
+        )
+    _moved(case)
+
+
+@app.command("close")
+def close(
+    ctx: typer.Context,
+    case_id: CaseId,
+    reason: ReasonOption = "",
+    note: NoteOption = "",
+    actor: ActorOption = None,
+) -> None:
+    """Close a case that was reported to the platform or dismissed."""
+    with open_service(ctx) as service:
+        case = CaseService(service).transition(
+            case_id, CaseState.CLOSED, actor=_actor(actor), reason=reason, note=note
+        )
+    _moved(case)
+
+
+@app.command("reopen")
+def reopen(
+    ctx: typer.Context,
+    case_id: CaseId,
+    reason: ReasonOption = "",
+    note: NoteOption = "",
+    actor: ActorOption = None,
+) -> None:
+    """Reopen a closed or dismissed case."""
+    with open_service(ctx) as service:
+        case = CaseService(service).transition(
+            case_id, CaseState.OPEN, actor=_actor(actor), reason=reason, note=note
+        )
+    _moved(case)
+
+
+@app.command("assign")
+def assign(
+    ctx: typer.Context,
+    case_id: CaseId,
+    user: Annotated[str, typer.Argument(help="Who handles the case from now on.")],
+    actor: ActorOption = None,
+) -> None:
+    """Assign a case to someone (logged)."""
+    with open_service(ctx) as service:
+        CaseService(service).assign(case_id, user, actor=_actor(actor))
+    err_console().print(f"Case #{case_id} assigned to {user}.", markup=False)
+
+
+@app.command("note")
+def note_(
+    ctx: typer.Context,
+    case_id: CaseId,
+    text: Annotated[str, typer.Argument(help="The note to add to the case's history.")],
+    actor: ActorOption = None,
+) -> None:
+    """Add a note to a case's history."""
+    with open_service(ctx) as service:
+        CaseService(service).note(case_id, text, actor=_actor(actor))
+    err_console().print(f"Note added to case #{case_id}.", markup=False)
+
+
+@app.command("evidence")
+def evidence(
+    ctx: typer.Context,
+    case_id: CaseId,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The HTML file to write, e.g. pack.html.")
+    ],
+) -> None:
+    """Write a case's evidence pack: one self-contained HTML page for the platform."""
+    with open_service(ctx) as service:
+        case = CaseService(service).get(case_id)
+        photos = service.thumbnails([case.match]) if case.match else {}
+    try:
+        with output.open("w", encoding="utf-8", newline="") as handle:
+            render_case_pack(
+                case, photos, handle, generated_at=datetime.now(UTC), tool_version=__version__
+            )
+    except OSError as error:
+        raise InputError(f"cannot write evidence pack to {output}: {error.strerror}") from None
+    err_console().print(f"Evidence pack for case #{case_id} written to {output}", markup=False)

@@ -1,0 +1,445 @@
+"""Impersonation cases in the store: the cases, their append-only audit log, and the known-bad
+photos and handle patterns of confirmed clones.
+
+The tables are created on first use (``ensure_case_tables``, called by every function here), so
+a database made before cases existed gains them without a schema migration. ``case_events`` is
+append-only twice over: this module has no function that updates or deletes an event, and
+SQLite triggers abort any ``UPDATE`` or ``DELETE`` on it, whoever issues it.
+
+A case keeps the match as it was when opened (``match_json``), so its evidence survives later
+re-imports and re-scans of the profile.
+"""
+
+from __future__ import annotations
+
+import json
+import weakref
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from clonecheck.errors import NotFoundError
+from clonecheck.models import (
+    AccountRef,
+    Case,
+    CaseEvent,
+    CaseState,
+    Identity,
+    Match,
+    Photo,
+    Profile,
+    Signal,
+    SignalKind,
+    Verdict,
+)
+from clonecheck.store import Store
+
+APPEND_ONLY_MESSAGE = "case_events is append-only"
+
+#: stores whose case tables are known to exist, so ``ensure_case_tables`` runs its DDL once
+_READY: weakref.WeakSet[Store] = weakref.WeakSet()
+
+#: ``cases.resolution``: how the case was last decided (kept through "closed")
+RESOLVED_DISMISSED = "dismissed"
+RESOLVED_CONFIRMED = "confirmed"
+
+
+def now() -> str:
+    """The current time as stored in cases: ISO 8601 UTC to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def ensure_case_tables(store: Store) -> None:
+    """Create the case tables, indexes and append-only triggers if they are missing."""
+    if store in _READY:
+        return
+    db = store.db
+    with store.transaction():
+        db.table("cases").create(
+            {
+                "id": int,
+                "identity_slug": str,
+                "profile_key": str,
+                "handle": str,
+                "state": str,
+                "resolution": str,
+                "assignee": str,
+                "opened_at": str,
+                "score": float,
+                "verdict": str,
+                "evidence_digest": str,
+                "match_json": str,
+            },
+            pk="id",
+            not_null={"profile_key", "state", "opened_at", "verdict", "evidence_digest"},
+            if_not_exists=True,
+        )
+        db.table("cases").create_index(["identity_slug", "profile_key"], if_not_exists=True)
+        db.table("cases").create_index(["state"], if_not_exists=True)
+        db.table("case_events").create(
+            {
+                "id": int,
+                "case_id": int,
+                "at": str,
+                "actor": str,
+                "from_state": str,
+                "to_state": str,
+                "reason": str,
+                "note": str,
+            },
+            pk="id",
+            not_null={"case_id", "at", "actor", "to_state"},
+            foreign_keys=[("case_id", "cases", "id")],
+            if_not_exists=True,
+        )
+        db.table("case_events").create_index(["case_id"], if_not_exists=True)
+        for event in ("UPDATE", "DELETE"):
+            db.execute(
+                f"CREATE TRIGGER IF NOT EXISTS case_events_no_{event.lower()} "
+                f"BEFORE {event} ON case_events "
+                f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END"
+            )
+        db.table("known_bad").create(
+            {"kind": str, "value": str, "case_id": int},
+            pk=("kind", "value", "case_id"),
+            foreign_keys=[("case_id", "cases", "id")],
+            if_not_exists=True,
+        )
+    _READY.add(store)
+
+
+# --- cases ---------------------------------------------------------------------------------
+
+
+def open_case(
+    store: Store,
+    match: Match,
+    *,
+    evidence_digest: str,
+    actor: str,
+    note: str = "",
+    reason: str = "",
+) -> Case:
+    """Insert a new open case for ``match`` and its opening event, in one transaction."""
+    ensure_case_tables(store)
+    opened_at = now()
+    with store.transaction():
+        table = store.db.table("cases")
+        table.insert(
+            {
+                "identity_slug": match.identity.slug,
+                "profile_key": match.profile.key,
+                "handle": match.profile.handle,
+                "state": str(CaseState.OPEN),
+                "resolution": None,
+                "assignee": None,
+                "opened_at": opened_at,
+                "score": round(match.score, 6),
+                "verdict": str(match.verdict),
+                "evidence_digest": evidence_digest,
+                "match_json": match_to_json(match),
+            }
+        )
+        case_id = int(table.last_pk or 0)
+        _insert_event(
+            store,
+            CaseEvent(case_id, opened_at, actor, None, CaseState.OPEN, reason, note),
+        )
+    return get_case(store, case_id)
+
+
+def get_case(store: Store, case_id: int) -> Case:
+    """The case with its match and full history; NotFoundError names the known ids."""
+    ensure_case_tables(store)
+    rows = list(store.db.table("cases").rows_where("id = ?", [case_id]))
+    if not rows:
+        count = store.db.table("cases").count
+        hint = "no cases yet" if not count else "list them with `clonecheck cases list`"
+        raise NotFoundError(f"no case #{case_id}; {hint}")
+    return _case_from_row(rows[0], events=tuple(case_events(store, case_id)))
+
+
+def list_cases(store: Store, state: CaseState | None = None) -> list[Case]:
+    """Cases (without their history), highest score first, then oldest first."""
+    ensure_case_tables(store)
+    where, args = ("state = ?", [str(state)]) if state is not None else (None, [])
+    rows = store.db.table("cases").rows_where(where, args, order_by="score desc, id")
+    return [_case_from_row(row) for row in rows]
+
+
+def active_case_ids(store: Store, identity_slug: str | None, profile_key: str) -> list[int]:
+    """Cases of this (identity, profile) pair still being handled: open, confirmed, reported."""
+    ensure_case_tables(store)
+    states = [str(CaseState.OPEN), str(CaseState.CONFIRMED), str(CaseState.REPORTED)]
+    rows = store.db.execute(
+        "select id from cases where identity_slug is ? and profile_key = ? "
+        "and state in (?, ?, ?) order by id",
+        [identity_slug, profile_key, *states],
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def case_events(store: Store, case_id: int) -> list[CaseEvent]:
+    """A case's audit log, oldest first."""
+    ensure_case_tables(store)
+    rows = store.db.table("case_events").rows_where("case_id = ?", [case_id], order_by="id")
+    return [
+        CaseEvent(
+            case_id=int(r["case_id"]),
+            at=str(r["at"]),
+            actor=str(r["actor"]),
+            from_state=CaseState(r["from_state"]) if r["from_state"] else None,
+            to_state=CaseState(r["to_state"]),
+            reason=str(r["reason"] or ""),
+            note=str(r["note"] or ""),
+        )
+        for r in rows
+    ]
+
+
+def add_event(
+    store: Store,
+    case_id: int,
+    *,
+    actor: str,
+    reason: str = "",
+    note: str = "",
+) -> CaseEvent:
+    """Append an event that leaves the state as it is (a note, an assignment)."""
+    case = get_case(store, case_id)
+    event = CaseEvent(case_id, now(), actor, case.state, case.state, reason, note)
+    with store.transaction():
+        _insert_event(store, event)
+    return event
+
+
+def transition(
+    store: Store,
+    case_id: int,
+    to_state: CaseState,
+    *,
+    actor: str,
+    reason: str = "",
+    note: str = "",
+) -> CaseEvent:
+    """Move a case to ``to_state`` and log it. The workflow rules live in the service; this
+    only records. Reopening forgets the resolution; confirming or dismissing sets it."""
+    case = get_case(store, case_id)
+    event = CaseEvent(case_id, now(), actor, case.state, to_state, reason, note)
+    changes: dict[str, Any] = {"state": str(to_state)}
+    if to_state is CaseState.CONFIRMED:
+        changes["resolution"] = RESOLVED_CONFIRMED
+    elif to_state is CaseState.DISMISSED:
+        changes["resolution"] = RESOLVED_DISMISSED
+    elif to_state is CaseState.OPEN:
+        changes["resolution"] = None
+    with store.transaction():
+        store.db.table("cases").update(case_id, changes)
+        _insert_event(store, event)
+    return event
+
+
+def set_assignee(store: Store, case_id: int, assignee: str | None, *, actor: str) -> CaseEvent:
+    """Assign the case (None: unassign) and log who did it."""
+    case = get_case(store, case_id)
+    note = f"assigned to {assignee}" if assignee else "unassigned"
+    if case.assignee:
+        note += f" (was {case.assignee})"
+    event = CaseEvent(case_id, now(), actor, case.state, case.state, "", note)
+    with store.transaction():
+        store.db.table("cases").update(case_id, {"assignee": assignee})
+        _insert_event(store, event)
+    return event
+
+
+def _insert_event(store: Store, event: CaseEvent) -> None:
+    store.db.table("case_events").insert(
+        {
+            "case_id": event.case_id,
+            "at": event.at,
+            "actor": event.actor,
+            "from_state": str(event.from_state) if event.from_state is not None else None,
+            "to_state": str(event.to_state),
+            "reason": event.reason,
+            "note": event.note,
+        }
+    )
+
+
+# --- what decided cases teach later scans ---------------------------------------------------
+
+
+def dismissed_pairs(store: Store) -> dict[tuple[str | None, str], str]:
+    """(identity slug, profile key) -> evidence digest of every pair dismissed (and perhaps
+    closed since) and not reopened."""
+    ensure_case_tables(store)
+    rows = store.db.execute(
+        "select identity_slug, profile_key, evidence_digest from cases "
+        "where resolution = ? and state in (?, ?) order by id",
+        [RESOLVED_DISMISSED, str(CaseState.DISMISSED), str(CaseState.CLOSED)],
+    ).fetchall()
+    return {(slug, str(key)): str(digest) for slug, key, digest in rows}
+
+
+def add_known_bad(
+    store: Store, case_id: int, *, photo_digest: str | None, handle_skeleton: str | None
+) -> None:
+    """Record a confirmed clone's photo digest and handle skeleton as known-bad."""
+    ensure_case_tables(store)
+    rows = [
+        {"kind": kind, "value": value, "case_id": case_id}
+        for kind, value in (("photo", photo_digest), ("handle", handle_skeleton))
+        if value
+    ]
+    with store.transaction():
+        store.db.table("known_bad").insert_all(rows, ignore=True)
+
+
+def remove_known_bad(store: Store, case_id: int) -> None:
+    """Forget what a case taught (it was reopened: no longer a confirmed clone)."""
+    ensure_case_tables(store)
+    with store.transaction():
+        store.db.table("known_bad").delete_where("case_id = ?", [case_id])
+
+
+def _known_bad(store: Store, kind: str) -> dict[str, int]:
+    ensure_case_tables(store)
+    rows = store.db.execute(
+        "select value, min(case_id) from known_bad where kind = ? group by value", [kind]
+    ).fetchall()
+    return {str(value): int(case_id) for value, case_id in rows}
+
+
+def known_bad_photos(store: Store) -> dict[str, int]:
+    """Photo digest -> the (first) confirmed-clone case that used it."""
+    return _known_bad(store, "photo")
+
+
+def known_bad_handles(store: Store) -> dict[str, int]:
+    """Handle skeleton -> the (first) confirmed-clone case whose handle reads that way."""
+    return _known_bad(store, "handle")
+
+
+# --- row <-> model ---------------------------------------------------------------------------
+
+
+def _case_from_row(row: Mapping[str, Any], events: tuple[CaseEvent, ...] = ()) -> Case:
+    match = match_from_json(str(row["match_json"])) if row.get("match_json") else None
+    return Case(
+        id=int(row["id"]),
+        identity_slug=row["identity_slug"],
+        profile_key=str(row["profile_key"]),
+        state=CaseState(row["state"]),
+        assignee=row["assignee"],
+        opened_at=str(row["opened_at"]),
+        score=float(row["score"]),
+        verdict=Verdict(row["verdict"]),
+        evidence_digest=str(row["evidence_digest"]),
+        match=match,
+        events=events,
+    )
+
+
+def _photo_json(photo: Photo | None) -> dict[str, Any] | None:
+    if photo is None:
+        return None
+    return {"source": photo.source, "digest": photo.digest, "error": photo.error}
+
+
+def _photo_from_json(data: Mapping[str, Any] | None) -> Photo | None:
+    if data is None:
+        return None
+    return Photo(source=str(data["source"]), digest=data.get("digest"), error=data.get("error"))
+
+
+def match_to_json(match: Match) -> str:
+    """The whole match (identity, profile with its raw record, signals) as JSON."""
+    identity, profile = match.identity, match.profile
+    data = {
+        "identity": {
+            "slug": identity.slug,
+            "name": identity.name,
+            "handles": list(identity.handles),
+            "photos": [_photo_json(p) for p in identity.photos],
+            "own_accounts": [[a.platform, a.handle] for a in identity.own_accounts],
+            "bio": identity.bio,
+        },
+        "profile": {
+            "platform": profile.platform,
+            "handle": profile.handle,
+            "name": profile.name,
+            "account_id": profile.account_id,
+            "bio": profile.bio,
+            "location": profile.location,
+            "url": profile.url,
+            "link": profile.link,
+            "created_at": profile.created_at,
+            "followers": profile.followers,
+            "following": profile.following,
+            "photo": _photo_json(profile.photo),
+            "raw": dict(profile.raw),
+        },
+        "score": match.score,
+        "verdict": str(match.verdict),
+        "signals": [
+            {
+                "kind": str(s.kind),
+                "value": s.value,
+                "strength": s.strength,
+                "detail": s.detail,
+                "evidence": list(s.evidence),
+            }
+            for s in match.signals
+        ],
+        "identity_photo": match.identity_photo,
+        "notes": list(match.notes),
+    }
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def match_from_json(text: str) -> Match:
+    data = json.loads(text)
+    i, p = data["identity"], data["profile"]
+    identity = Identity(
+        slug=str(i["slug"]),
+        name=str(i["name"]),
+        handles=tuple(i["handles"]),
+        photos=tuple(
+            photo for photo in (_photo_from_json(x) for x in i["photos"]) if photo is not None
+        ),
+        own_accounts=tuple(AccountRef(platform, handle) for platform, handle in i["own_accounts"]),
+        bio=str(i["bio"]),
+    )
+    profile = Profile(
+        platform=str(p["platform"]),
+        handle=str(p["handle"]),
+        name=str(p["name"]),
+        account_id=p["account_id"],
+        bio=str(p["bio"]),
+        location=str(p["location"]),
+        url=str(p["url"]),
+        link=str(p["link"]),
+        created_at=str(p["created_at"]),
+        followers=p["followers"],
+        following=p["following"],
+        photo=_photo_from_json(p["photo"]),
+        raw=p["raw"],
+    )
+    return Match(
+        identity=identity,
+        profile=profile,
+        score=float(data["score"]),
+        verdict=Verdict(data["verdict"]),
+        signals=tuple(
+            Signal(
+                kind=SignalKind(s["kind"]),
+                value=float(s["value"]),
+                strength=float(s["strength"]),
+                detail=str(s["detail"]),
+                evidence=tuple(s["evidence"]),
+            )
+            for s in data["signals"]
+        ),
+        identity_photo=data["identity_photo"],
+        notes=tuple(data["notes"]),
+    )

@@ -142,23 +142,33 @@ def measure_faces(people: dict[str, list[Path]], out: list[str]) -> None:
     elapsed = time.perf_counter() - started
     owner = {p: who for who, ps in people.items() for p in ps}
     same, different = [], []
+    closest: list[tuple[float, str, str]] = []  # the hardest different-person pairs
     for a, b in itertools.combinations(sorted(encodings), 2):
         d = float(np.linalg.norm(np.subtract(encodings[a], encodings[b])))
         (same if owner[a] == owner[b] else different).append(d)
+        if owner[a] != owner[b] and d <= config.face_weak:
+            closest.append((d, a.name, b.name))
     total = sum(len(ps) for ps in people.values())
     out.append("## Face embeddings (euclidean distance, dlib 128-d)\n")
     out.append(
         f"{len(encodings)} of {total} LFW photos gave a face at upsample "
         f"{config.face_upsample} ({elapsed / total:.2f} s per photo, one process).\n"
     )
-    out.append("| pairs | n | p1 | p5 | median | p95 | p99 | ≤ face_strong | ≤ face_weak |")
-    out.append("|---|---|---|---|---|---|---|---|---|")
+    out.append(
+        "| pairs | n | p1 | p5 | median | p95 | p99 | ≤ face_alone | ≤ face_strong | ≤ face_weak |"
+    )
+    out.append("|---|---|---|---|---|---|---|---|---|---|")
     for label, values in (("same person", same), ("different people", different)):
         out.append(
             f"| {label} | {len(values)} | {percentiles(values)} | "
+            f"{rate(values, lambda v: v <= config.face_alone)} | "
             f"{rate(values, lambda v: v <= config.face_strong)} | "
             f"{rate(values, lambda v: v <= config.face_weak)} |"
         )
+    out.append("")
+    out.append("The closest different-person pairs (the look-alikes a face alone would flag):\n")
+    for d, a, b in sorted(closest)[:8]:
+        out.append(f"- {d:.3f}: {a} and {b}")
     out.append("")
 
 
@@ -184,7 +194,7 @@ def measure_deepface_pairs(out: list[str]) -> None:
                 cache[name] = face.encoding if face else None
         return cache[name]
 
-    counts = {"same": [0, 0, 0], "different": [0, 0, 0]}  # ≤ strong, ≤ weak, total
+    counts = {"same": [0, 0, 0, 0], "different": [0, 0, 0, 0]}  # ≤ alone, strong, weak; n
     skipped = 0
     for x, y, same in pairs:
         a, b = encoding(x), encoding(y)
@@ -193,21 +203,25 @@ def measure_deepface_pairs(out: list[str]) -> None:
             continue
         d = float(np.linalg.norm(np.subtract(a, b)))
         row = counts["same" if same else "different"]
-        row[0] += d <= config.face_strong
-        row[1] += d <= config.face_weak
-        row[2] += 1
+        row[0] += d <= config.face_alone
+        row[1] += d <= config.face_strong
+        row[2] += d <= config.face_weak
+        row[3] += 1
     out.append("## Face signal on deepface's labelled pairs\n")
     out.append(
         f"{len(pairs) - skipped} of {len(pairs)} pairs with a face in both photos "
         f"(`faces/deepface/PAIRS.csv`).\n"
     )
-    out.append("| pairs | n | ≤ face_strong (full strength) | ≤ face_weak (some strength) |")
-    out.append("|---|---|---|---|")
-    for label, (strong, weak, total) in counts.items():
+    out.append(
+        "| pairs | n | ≤ face_alone (counts alone) | ≤ face_strong (full strength) "
+        "| ≤ face_weak (some strength) |"
+    )
+    out.append("|---|---|---|---|---|")
+    for label, (alone, strong, weak, total) in counts.items():
         if total:
             out.append(
-                f"| {label} person | {total} | {100 * strong / total:.1f} % | "
-                f"{100 * weak / total:.1f} % |"
+                f"| {label} person | {total} | {100 * alone / total:.1f} % | "
+                f"{100 * strong / total:.1f} % | {100 * weak / total:.1f} % |"
             )
     out.append("")
 

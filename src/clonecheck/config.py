@@ -27,6 +27,9 @@ class Config:
     face_strong: float = 0.50
     #: face_recognition's own default tolerance; above it the faces say nothing
     face_weak: float = 0.60
+    #: a face with nothing else in common (no photo copy, name, handle or bio) counts only at
+    #: or below this: the hardest different-person pairs (look-alikes) reach face_strong
+    face_alone: float = 0.45
     #: upsampling passes of the HOG detector: small avatars need one to find the face
     face_upsample: int = 1
     #: faces smaller than this (pixels on the short side) give no trustworthy embedding

@@ -17,6 +17,7 @@ from clonecheck.models import (
     Face,
     FaceStatus,
     Identity,
+    Match,
     Photo,
     PhotoFeatures,
     Profile,
@@ -182,3 +183,56 @@ def test_thresholds_come_from_the_config() -> None:
     profile = Profile("twitter", "x", photo=Photo("x", "b" * 64))
     match = score_pair(ADA, [REGISTERED], profile, features("b" * 64, 2), strict)
     assert match.verdict is Verdict.POSSIBLE
+
+
+def face_at(distance: float) -> tuple[float, ...]:
+    """An embedding ``distance`` away from the registered (all-zero) face."""
+    return (0.0,) * 127 + (distance,)
+
+
+def stranger(bits: int, face_distance: float) -> tuple[Profile, PhotoFeatures]:
+    profile = Profile("twitter", "kettle_news", name="Kettle News", photo=Photo("x", "f" * 64))
+    return profile, features("f" * 64, bits, face_at(face_distance))
+
+
+def signal_of(match: Match, kind: SignalKind) -> Signal:
+    return next(s for s in match.signals if s.kind is kind)
+
+
+@pytest.mark.parametrize(("distance", "expected"), [(0.40, Verdict.POSSIBLE), (0.48, Verdict.NONE)])
+def test_a_face_alone_counts_only_when_closer_than_look_alikes_come(
+    distance: float, expected: Verdict
+) -> None:
+    """Another photo, another name: the face is all there is, so it must be within face_alone
+    (0.45); at 0.48 it is the distance of LFW's hardest look-alikes, and says why."""
+    profile, photo = stranger(30, distance)
+    match = score_pair(ADA, [REGISTERED], profile, photo, DEFAULT)
+    assert match.verdict is expected
+    if expected is Verdict.NONE:
+        assert "nothing else in common" in signal_of(match, SignalKind.FACE).detail
+
+
+def test_the_same_face_at_look_alike_distance_still_counts_with_the_name() -> None:
+    """At 0.48 with the copied name and a look-alike handle, the face adds its full weight."""
+    profile = Profile("twitter", "ada_l0velace", name="Ada Lovelace", photo=Photo("x", "d" * 64))
+    match = score_pair(ADA, [REGISTERED], profile, features("d" * 64, 30, face_at(0.48)), DEFAULT)
+    assert signal_of(match, SignalKind.FACE).strength == 1.0
+    assert match.verdict is Verdict.LIKELY_CLONE
+
+
+def test_a_similar_layout_with_another_persons_face_is_not_photo_evidence() -> None:
+    """Twelve bits apart is 'similar' by hash alone; a face 0.8 away says it is another
+    person in a photo of the same layout (a passport-style portrait), not an edited copy."""
+    profile, photo = stranger(12, 0.8)
+    match = score_pair(ADA, [REGISTERED], profile, photo, DEFAULT)
+    assert signal_of(match, SignalKind.PHOTO).strength == 0.0
+    assert "different person" in signal_of(match, SignalKind.PHOTO).detail
+    assert match.verdict is Verdict.NONE
+
+
+def test_an_edited_copy_keeps_its_photo_evidence_because_the_face_agrees() -> None:
+    """Twelve bits apart (a crop, a border) with the same face: the hash evidence stands."""
+    profile, photo = stranger(12, 0.1)
+    match = score_pair(ADA, [REGISTERED], profile, photo, DEFAULT)
+    assert signal_of(match, SignalKind.PHOTO).strength == pytest.approx(0.5)
+    assert match.verdict is not Verdict.NONE

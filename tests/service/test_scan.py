@@ -50,3 +50,23 @@ def test_a_scan_keeps_the_matches_of_every_block(
     in_blocks = scan_keys(tmp_path, 3, monkeypatch)
     assert in_blocks == sorted(CLONE_HANDLES)
     assert scan_keys(tmp_path, 2000, monkeypatch) == in_blocks
+
+
+def test_an_account_registered_as_someones_own_is_never_reported(tmp_path: Path) -> None:
+    """Two registered namesakes: each one's real account looks like a clone of the other by
+    name and handle, but a declared own account is verified, so neither scan nor check
+    reports it against anyone."""
+    service = Service(Store.open(tmp_path / "clonecheck.db"))
+    service.register("Ada Lovelace", handles=["adalovelace"], own=["x:adalovelace"])
+    service.register("Ada Lovelace", handles=["adalovelace_"], own=["x:adalovelace_"])
+    crawl = tmp_path / "crawl.csv"
+    crawl.write_text(
+        "platform,handle,name\nx,adalovelace,Ada Lovelace\nx,adalovelace_,Ada Lovelace\n"
+        "x,ada1ovelace,Ada Lovelace\n",
+        encoding="utf-8",
+    )
+    service.import_file(crawl)
+    assert {m.profile.handle for m in service.scan().matches} == {"ada1ovelace"}
+    checked = service.check(name="Ada Lovelace", handle="adalovelace_", platform="x")
+    assert all(m.verdict.value == "none" for m in checked)
+    assert any("own account" in note for m in checked for note in m.notes)

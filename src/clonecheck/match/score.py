@@ -15,6 +15,7 @@ any photo is possible, and likely only with a copied bio too. Pure and determini
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from clonecheck.config import Config
 from clonecheck.features import names
@@ -210,6 +211,52 @@ def _lowered(verdict: Verdict) -> Verdict:
     }[verdict]
 
 
+def _cross_checked(signals: list[Signal], config: Config) -> list[Signal]:
+    """Signals that contradict or fail to support each other, weakened with the reason why.
+
+    - A photo only *similar* by hash (not within ``hash_strong``) whose face is clearly
+      another person's is two portraits of the same layout, not an edited copy: an edited
+      copy keeps the face. Passport-style photos of different people reach 10-12 bits.
+    - A face with nothing else in common counts only within ``face_alone``: the hardest
+      different-person pairs (look-alikes) come as close as ``face_strong``.
+    """
+    by_kind = {s.kind: s for s in signals}
+    photo, face = by_kind.get(SignalKind.PHOTO), by_kind.get(SignalKind.FACE)
+    result = []
+    for signal in signals:
+        if (
+            signal is photo
+            and face is not None
+            and 0 < signal.strength < 1
+            and face.value >= config.face_weak
+        ):
+            signal = replace(
+                signal,
+                strength=0.0,
+                detail=(
+                    f"similar layout, different person: hash distance {signal.value:g} of 64, "
+                    f"but the faces are {face.value:.2f} apart"
+                ),
+            )
+        elif (
+            signal is face
+            and signal.strength > 0
+            and signal.value > config.face_alone
+            and not any(s.strength > 0 for s in signals if s is not face)
+        ):
+            signal = replace(
+                signal,
+                strength=0.0,
+                detail=(
+                    f"similar face: distance {signal.value:.2f}, but nothing else in common "
+                    f"(alone, a face counts within {config.face_alone:g}: look-alikes come "
+                    "this close)"
+                ),
+            )
+        result.append(signal)
+    return result
+
+
 def score_pair(
     identity: Identity,
     identity_photos: Sequence[PhotoFeatures],
@@ -249,6 +296,7 @@ def score_pair(
     ):
         if signal is not None:
             signals.append(signal)
+    signals = _cross_checked(signals, config)
     score = fuse(signals, config)
     verdict = verdict_for(score, config)
     notes: tuple[str, ...] = ()

@@ -374,10 +374,11 @@ class Service:
             index = CandidateIndex(identities, photos, self.config)
             digests = self.store.profile_photo_digests()
             rarity = self.name_rarity()
+            owned = self._own_accounts()
             with self._pool() as pool:
                 for block in iter_blocks(self.store.profile_names(), SCAN_BLOCK):
                     found, computed = self._scan_block(
-                        block, digests, identities, photos, index, rarity, pool
+                        block, digests, identities, photos, index, rarity, owned, pool
                     )
                     matches.extend(found)
                     faces_before += computed
@@ -402,6 +403,11 @@ class Service:
             result[digest] = replace(features, faces=(largest,) if largest else ())
         return result
 
+    def _own_accounts(self) -> dict[str, Identity]:
+        """Every registered identity's own accounts (account key -> owner). They are verified:
+        never reported, against anyone, even in a scan for one identity."""
+        return {own.key: i for i in self.store.identities() for own in i.own_accounts}
+
     def _scan_block(
         self,
         block: Sequence[tuple[str, str, str]],
@@ -410,6 +416,7 @@ class Service:
         photos: dict[str, PhotoFeatures],
         index: CandidateIndex,
         rarity: NameRarity,
+        owned: dict[str, Identity],
         pool: Executor | None,
     ) -> tuple[list[Match], int]:
         pairs: dict[str, set[int]] = {}
@@ -428,7 +435,10 @@ class Service:
                 pairs.setdefault(key, set()).update(hits)
         if not pairs:
             return [], 0
-        profiles = {p.key: p for p in self.store.profiles(pairs)}
+        profiles = {
+            p.key: p for p in self.store.profiles(pairs) if p.account.key not in owned
+        }
+        pairs = {key: hits for key, hits in pairs.items() if key in profiles}
         # the face model runs only on candidates' photos, and only for identities with faces
         need = {
             digests[key]
@@ -503,6 +513,15 @@ class Service:
             )
             for i in identities
         ]
+        owner = self._own_accounts().get(profile.account.key)
+        if owner is not None:
+            note = f"{profile.account} is registered as {owner.name}'s own account"
+            matches = [
+                replace(m, score=0.0, verdict=Verdict.NONE, notes=(*m.notes, note))
+                if m.identity.slug != owner.slug
+                else m
+                for m in matches
+            ]
         matches.sort(key=lambda m: (-m.score, m.identity.slug))
         return matches
 

@@ -30,7 +30,8 @@ class Config:
     #: a face with nothing else in common (no photo copy, name, handle or bio) counts only at
     #: or below this: the hardest different-person pairs (look-alikes) reach face_strong
     face_alone: float = 0.45
-    #: upsampling passes of the HOG detector: small avatars need one to find the face
+    #: upsampling passes of the HOG detector for avatars under 200 px (they need one to find
+    #: the face); larger photos start with one fewer, and a photo with no face gets one more
     face_upsample: int = 1
     #: faces smaller than this (pixels on the short side) give no trustworthy embedding
     min_face_px: int = 20

@@ -73,6 +73,15 @@ def test_small_avatars_are_found_by_the_extra_upsampling_pass(lfw: dict[str, lis
         assert distance <= DEFAULT.face_weak, (person, distance)
 
 
+def test_larger_photos_start_without_upsampling_small_avatars_with_it() -> None:
+    """Upsampling costs four times as much at 250 px and finds nothing more there (README,
+    face detector), so only avatars under SMALL_AVATAR get it from the first try."""
+    assert faces.upsample_passes(96, DEFAULT) == 1
+    assert faces.upsample_passes(faces.SMALL_AVATAR, DEFAULT) == 0
+    assert faces.upsample_passes(400, Config(face_upsample=2)) == 1
+    assert faces.upsample_passes(400, Config(face_upsample=0)) == 0
+
+
 def test_the_demo_portrait_has_one_face_and_the_default_avatar_none() -> None:
     """The astronaut portrait shows one face; the grey silhouette shows none, and says so."""
     portrait = imaging.decode((SAMPLES / "eileen_collins.jpg").read_bytes(), "p", DEFAULT)

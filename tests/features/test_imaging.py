@@ -165,14 +165,28 @@ def test_hash_distance_is_the_median_of_the_three_kinds() -> None:
     assert found.per_kind == {"phash": 64, "dhash": 4, "whash": 2}
 
 
-def test_mirror_whash_is_the_flipped_whash_bit_for_bit(lfw: dict[str, list[Path]]) -> None:
-    """The shortcut for the mirror's wHash equals computing it on the mirrored image."""
+def test_the_hashes_are_imagehash_on_the_square_and_its_mirror_bit_for_bit(
+    lfw: dict[str, list[Path]],
+) -> None:
+    """The shortcuts (one resize per hash size, the mirror taken of the small image, the
+    mirror's wHash as the flipped bits) give exactly what imagehash gives on the hash square
+    and on its mirror image."""
     import imagehash
 
     for person in sorted(lfw)[:20]:
-        square = imaging.hash_square(Image.open(lfw[person][0]).convert("RGB"))
-        mirrored = imagehash.whash(ImageOps.mirror(square), image_scale=imaging.HASH_SIDE)
-        assert str(mirrored) == imaging.compute_hashes(square)["whash_mirror"]
+        image = Image.open(lfw[person][0]).convert("RGB")
+        square = imaging.hash_square(image)
+        mirror = ImageOps.mirror(square)
+        side = imaging.HASH_SIDE
+        expected = {
+            "phash": str(imagehash.phash(square)),
+            "phash_mirror": str(imagehash.phash(mirror)),
+            "dhash": str(imagehash.dhash(square)),
+            "dhash_mirror": str(imagehash.dhash(mirror)),
+            "whash": str(imagehash.whash(square, image_scale=side)),
+            "whash_mirror": str(imagehash.whash(mirror, image_scale=side)),
+        }
+        assert imaging.compute_hashes(image) == expected, person
 
 
 def test_borders_and_letterboxing_are_trimmed_before_hashing(lfw: dict[str, list[Path]]) -> None:

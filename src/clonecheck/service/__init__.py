@@ -435,9 +435,7 @@ class Service:
                 pairs.setdefault(key, set()).update(hits)
         if not pairs:
             return [], 0
-        profiles = {
-            p.key: p for p in self.store.profiles(pairs) if p.account.key not in owned
-        }
+        profiles = {p.key: p for p in self.store.profiles(pairs) if p.account.key not in owned}
         pairs = {key: hits for key, hits in pairs.items() if key in profiles}
         # the face model runs only on candidates' photos, and only for identities with faces
         need = {

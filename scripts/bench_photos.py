@@ -165,7 +165,7 @@ def main() -> None:
     if not photos:
         sys.exit(f"no LFW photos under {DATA}; set CLONECHECK_SHARED_DATA")
     cores = os.cpu_count() or 1
-    capacity = parallel_capacity(cores)
+    capacity = [parallel_capacity(cores)]
     with tempfile.TemporaryDirectory() as scratch:
         variants = make_variants(photos, Path(scratch), args.copies)
         face_sample = variants[: args.faces]
@@ -184,15 +184,17 @@ def main() -> None:
         single = statistics.median(
             import_run(variants, 1, faces=False)[0] for _ in range(args.repeat)
         )
+    capacity.append(parallel_capacity(cores))
     lines = [
         "## Photos: decode + hashes, and face encodings",
         "",
         f"`uv run python scripts/bench_photos.py` — {len(variants):,} distinct JPEGs (LFW at "
         f"250 and 400 px), {len(face_sample)} for the face stages; {cores} CPU cores; median of "
         f"{args.repeat} runs (the face baseline: one run). The {cores} cores of this machine "
-        f"gave {capacity:.2f} cores' worth of CPU to {cores} busy processes together (a "
-        "pure-Python loop timed alone and in parallel), which bounds every parallel speed-up "
-        "below.",
+        f"gave {min(capacity):.2f}-{max(capacity):.2f} cores' worth of CPU to {cores} busy "
+        "processes together (a pure-Python loop timed alone and in parallel, before and after "
+        "the runs): it bounds every parallel speed-up below, and varies with what else the "
+        "host runs.",
         "",
         "| stage | photos/s | vs baseline |",
         "|---|---|---|",

@@ -12,7 +12,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from clonecheck.cli import cases, common, data, demo, identities
+from clonecheck.cli import cases, common, data, demo, identities, serve, users
 from clonecheck.errors import ClonecheckError
 
 
@@ -48,6 +48,8 @@ app.command("import")(data.import_)
 app.command("scan")(data.scan)
 app.command("check")(data.check)
 app.add_typer(cases.app, name="cases")
+app.add_typer(users.app, name="users")
+app.command("serve")(serve.serve)
 
 
 def main() -> None:

@@ -176,6 +176,12 @@ def _view(index: int, match: Match, photos: Mapping[str, bytes]) -> MatchView:
     )
 
 
+def match_view(index: int, match: Match, photos: Mapping[str, bytes]) -> MatchView:
+    """One match prepared for a template (photos side by side as ``data:`` URIs, safe links),
+    as the HTML report and the evidence pack show it; the web app's pages use it too."""
+    return _view(index, match, photos)
+
+
 def _number(value: float) -> str:
     text = f"{value:.4f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text

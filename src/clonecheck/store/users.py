@@ -1,0 +1,154 @@
+"""Team members of the web app and the app's own settings, in the store.
+
+``users`` holds one row per team member: the username, the argon2 hash of the password (never
+the password), the role, when the account was made, and whether it is disabled. ``settings``
+holds named values the web app keeps between restarts (the session-signing secret). Both tables
+are created on first use (``ensure_user_tables``), like the case tables, so a database made
+before the web app existed gains them without a schema migration.
+
+The rules (who may have which role, how passwords are hashed and checked) live in
+``clonecheck.service.users``; this module only records.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from clonecheck.errors import DuplicateError, NotFoundError
+from clonecheck.store import Store
+
+#: stores whose user tables are known to exist, so ``ensure_user_tables`` runs its DDL once
+_READY: weakref.WeakSet[Store] = weakref.WeakSet()
+
+
+@dataclass(frozen=True, slots=True)
+class UserRow:
+    """One team member as stored; ``role`` is the role's name."""
+
+    username: str
+    password_hash: str
+    role: str
+    created_at: str
+    disabled: bool
+
+
+def ensure_user_tables(store: Store) -> None:
+    """Create the ``users`` and ``settings`` tables if they are missing."""
+    if store in _READY:
+        return
+    with store.transaction():
+        store.db.table("users").create(
+            {
+                "username": str,
+                "password_hash": str,
+                "role": str,
+                "created_at": str,
+                "disabled": int,
+            },
+            pk="username",
+            not_null={"password_hash", "role", "created_at", "disabled"},
+            defaults={"disabled": 0},
+            if_not_exists=True,
+        )
+        store.db.table("settings").create(
+            {"name": str, "value": str}, pk="name", not_null={"value"}, if_not_exists=True
+        )
+    _READY.add(store)
+
+
+def _row(row: Mapping[str, Any]) -> UserRow:
+    return UserRow(
+        username=str(row["username"]),
+        password_hash=str(row["password_hash"]),
+        role=str(row["role"]),
+        created_at=str(row["created_at"]),
+        disabled=bool(row["disabled"]),
+    )
+
+
+def add_user(store: Store, username: str, password_hash: str, role: str) -> UserRow:
+    """Insert a team member; DuplicateError when the username is taken."""
+    ensure_user_tables(store)
+    created_at = datetime.now(UTC).isoformat(timespec="seconds")
+    try:
+        with store.transaction():
+            store.db.table("users").insert(
+                {
+                    "username": username,
+                    "password_hash": password_hash,
+                    "role": role,
+                    "created_at": created_at,
+                    "disabled": 0,
+                }
+            )
+    except sqlite3.IntegrityError:
+        raise DuplicateError(
+            f"user {username!r} already exists; change it with `clonecheck users role` or "
+            "`clonecheck users passwd`"
+        ) from None
+    return UserRow(username, password_hash, role, created_at, False)
+
+
+def find_user(store: Store, username: str) -> UserRow | None:
+    """The team member, or None."""
+    ensure_user_tables(store)
+    rows = list(store.db.table("users").rows_where("username = ?", [username]))
+    return _row(rows[0]) if rows else None
+
+
+def get_user(store: Store, username: str) -> UserRow:
+    """The team member; NotFoundError says how to list them."""
+    found = find_user(store, username)
+    if found is None:
+        raise NotFoundError(f"no user {username!r}; list them with `clonecheck users list`")
+    return found
+
+
+def list_users(store: Store) -> list[UserRow]:
+    """Every team member, by username."""
+    ensure_user_tables(store)
+    return [_row(r) for r in store.db.table("users").rows_where(order_by="username")]
+
+
+def count_users(store: Store, *, enabled_only: bool = False) -> int:
+    ensure_user_tables(store)
+    table = store.db.table("users")
+    return int(table.count_where("disabled = 0") if enabled_only else table.count)
+
+
+def update_user(store: Store, username: str, **changes: Any) -> UserRow:
+    """Change columns of one team member (``password_hash``, ``role``, ``disabled``)."""
+    get_user(store, username)
+    with store.transaction():
+        store.db.table("users").update(username, changes)
+    return get_user(store, username)
+
+
+def remove_user(store: Store, username: str) -> UserRow:
+    """Delete one team member; their name stays in the case logs, which are append-only."""
+    found = get_user(store, username)
+    with store.transaction():
+        store.db.table("users").delete(username)
+    return found
+
+
+def get_setting(store: Store, name: str) -> str | None:
+    ensure_user_tables(store)
+    rows = list(store.db.table("settings").rows_where("name = ?", [name]))
+    return str(rows[0]["value"]) if rows else None
+
+
+def setting_or_default(store: Store, name: str, default: str) -> str:
+    """The stored value of ``name``; stores ``default`` first when there is none, so two
+    processes starting at once agree on one value."""
+    ensure_user_tables(store)
+    with store.transaction():
+        store.db.table("settings").insert({"name": name, "value": default}, ignore=True)
+    value = get_setting(store, name)
+    assert value is not None
+    return value

@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from clonecheck.cli import app
@@ -204,3 +205,30 @@ def test_evidence_pack_is_one_self_contained_page(db: Path, tmp_path: Path) -> N
     assert "<link" not in html
     assert "<script" not in html
     assert "@import" not in html and "url(" not in html
+
+
+def test_evidence_pack_as_pdf(db: Path, tmp_path: Path) -> None:
+    """``-o pack.pdf`` writes the same evidence as a PDF, photos included; ``--format``
+    overrides the suffix."""
+    case = open_case(db, "--from-scan", "twitter:id:1002", "--identity", "eileencollins")
+    run(db, "cases", "confirm", str(case), "--reason", "mirrored photo", "--as", "ana")
+    pack = tmp_path / "pack.pdf"
+    code, _, err = run(db, "cases", "evidence", str(case), "--output", str(pack))
+    assert code == 0, err
+    assert "(pdf)" in err
+    reader = PdfReader(pack)
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert "same photo, mirrored" in text and "mirrored photo" in text
+    assert sum(len(page.images) for page in reader.pages) == 2
+    forced = tmp_path / "pack.out"
+    code, _, err = run(db, "cases", "evidence", str(case), "-o", str(forced), "--format", "pdf")
+    assert code == 0, err
+    assert forced.read_bytes().startswith(b"%PDF-")
+
+
+def test_evidence_pack_to_an_unwritable_place_is_one_line(db: Path, tmp_path: Path) -> None:
+    case = open_case(db, "--from-scan", "twitter:id:1002", "--identity", "eileencollins")
+    target = tmp_path / "missing" / "pack.pdf"
+    code, _, err = run(db, "cases", "evidence", str(case), "--output", str(target))
+    assert code != 0
+    assert "cannot write evidence pack" in err and str(target) in err

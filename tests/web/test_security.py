@@ -29,7 +29,15 @@ from clonecheck.store import Store
 from clonecheck.web import create_app
 from clonecheck.web.views import ROUTES
 
-PAGES = ["/", "/?state=all", "/cases/1", "/cases/1/evidence", "/check", "/identities"]
+PAGES = [
+    "/",
+    "/?state=all",
+    "/cases/1",
+    "/cases/1/evidence",
+    "/cases/1/evidence.pdf",
+    "/check",
+    "/identities",
+]
 PAGES += ["/identities/eileencollins", "/users"]
 #: every POST the app accepts, with the fields an agent would send (each has its own path)
 POSTS: dict[str, dict[str, str]] = {

@@ -210,6 +210,19 @@ def test_evidence_pack_downloads(client: TestClient) -> None:
     assert response.text.count('src="data:image/jpeg;base64,') == 2
 
 
+def test_evidence_pack_downloads_as_pdf(client: TestClient) -> None:
+    """The case page links the same pack as a PDF."""
+    sign_in(client, "vic")
+    assert f'href="{CASE}/evidence.pdf"' in client.get(CASE).text
+    response = client.get(f"{CASE}/evidence.pdf")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="clonecheck-case-1.pdf"'
+    )
+    assert response.content.startswith(b"%PDF-")
+
+
 def test_identity_pages(client: TestClient) -> None:
     """The identities page lists the people registered; each one's page shows their photo,
     handles, own accounts and cases."""

@@ -4,7 +4,7 @@ Open a case from a report (``cases open --name … --handle … --photo …``) o
 (``cases open --from-scan KEY --identity SLUG``), decide it (``confirm``, ``dismiss --because``),
 ``reported`` once the platform was told, ``close``, ``reopen``; ``assign`` and ``note`` along the
 way. Every change is logged with who (``--as``, default: the OS user), when, from, to and why.
-``cases evidence ID -o pack.html`` writes the page to send to the platform.
+``cases evidence ID -o pack.html`` (or ``pack.pdf``) writes the evidence to send to the platform.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import getpass
 import sys
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +24,7 @@ from clonecheck.cli.common import err_console, open_service
 from clonecheck.errors import InputError
 from clonecheck.models import Case, CaseState, DismissReason
 from clonecheck.report.casepack import render_case_pack
+from clonecheck.report.casepdf import render_case_pdf
 from clonecheck.report.table import make_console
 from clonecheck.service.cases import CaseService
 
@@ -46,6 +48,15 @@ ActorOption = Annotated[
     str | None,
     typer.Option("--as", metavar="NAME", help="Who acts, for the log (default: the OS user)."),
 ]
+
+
+class PackFormat(StrEnum):
+    """What ``cases evidence`` writes."""
+
+    HTML = "html"
+    PDF = "pdf"
+
+
 CaseId = Annotated[int, typer.Argument(help="The case number (see `clonecheck cases list`).")]
 ReasonOption = Annotated[str, typer.Option("--reason", help="Why, in a few words, for the log.")]
 NoteOption = Annotated[str, typer.Option("--note", help="A longer note for the log.")]
@@ -349,18 +360,33 @@ def evidence(
     ctx: typer.Context,
     case_id: CaseId,
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="The HTML file to write, e.g. pack.html.")
+        Path,
+        typer.Option("--output", "-o", help="The file to write: pack.html, or pack.pdf for a PDF."),
     ],
+    pack_format: Annotated[
+        PackFormat | None,
+        typer.Option("--format", "-f", help="html or pdf; by default the output's suffix decides."),
+    ] = None,
 ) -> None:
-    """Write a case's evidence pack: one self-contained HTML page for the platform."""
+    """Write a case's evidence pack for the platform: one self-contained HTML page, or a PDF."""
+    chosen = pack_format or (PackFormat.PDF if output.suffix.lower() == ".pdf" else PackFormat.HTML)
     with open_service(ctx) as service:
         case = CaseService(service).get(case_id)
         photos = service.thumbnails([case.match]) if case.match else {}
+    generated_at = datetime.now(UTC)
     try:
-        with output.open("w", encoding="utf-8", newline="") as handle:
-            render_case_pack(
-                case, photos, handle, generated_at=datetime.now(UTC), tool_version=__version__
-            )
+        if chosen is PackFormat.PDF:
+            with output.open("wb") as binary:
+                render_case_pdf(
+                    case, photos, binary, generated_at=generated_at, tool_version=__version__
+                )
+        else:
+            with output.open("w", encoding="utf-8", newline="") as handle:
+                render_case_pack(
+                    case, photos, handle, generated_at=generated_at, tool_version=__version__
+                )
     except OSError as error:
         raise InputError(f"cannot write evidence pack to {output}: {error.strerror}") from None
-    err_console().print(f"Evidence pack for case #{case_id} written to {output}", markup=False)
+    err_console().print(
+        f"Evidence pack ({chosen.value}) for case #{case_id} written to {output}", markup=False
+    )

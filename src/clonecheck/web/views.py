@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from io import StringIO
+from io import BytesIO, StringIO
 from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
@@ -32,6 +33,7 @@ from clonecheck.models import (
     Verdict,
 )
 from clonecheck.report.casepack import render_case_pack
+from clonecheck.report.casepdf import render_case_pdf
 from clonecheck.report.html import MatchView, data_uri, match_view
 from clonecheck.service import Service
 from clonecheck.service.cases import TRANSITIONS, CaseService
@@ -299,22 +301,39 @@ async def case_note(ctx: Ctx) -> Response:
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
-@page()
-async def case_evidence(ctx: Ctx) -> Response:
-    """The evidence pack the CLI writes (``cases evidence``), as a download."""
-    case_id = _case_id(ctx)
-
+def _load_case_with_photos(case_id: int) -> Callable[[Service], tuple[Case, dict[str, bytes]]]:
     def load(service: Service) -> tuple[Case, dict[str, bytes]]:
         case = CaseService(service).get(case_id)
         return case, service.thumbnails([case.match]) if case.match is not None else {}
 
-    case, photos = await ctx.call(load)
+    return load
+
+
+@page()
+async def case_evidence(ctx: Ctx) -> Response:
+    """The evidence pack the CLI writes (``cases evidence``), as a download."""
+    case_id = _case_id(ctx)
+    case, photos = await ctx.call(_load_case_with_photos(case_id))
     out = StringIO()
     render_case_pack(case, photos, out, generated_at=datetime.now(UTC), tool_version=__version__)
     return Response(
         out.getvalue(),
         media_type="text/html; charset=utf-8",
         headers={"content-disposition": f'attachment; filename="clonecheck-case-{case_id}.html"'},
+    )
+
+
+@page()
+async def case_evidence_pdf(ctx: Ctx) -> Response:
+    """The same evidence pack as a PDF (``cases evidence ID -o pack.pdf``), as a download."""
+    case_id = _case_id(ctx)
+    case, photos = await ctx.call(_load_case_with_photos(case_id))
+    out = BytesIO()
+    render_case_pdf(case, photos, out, generated_at=datetime.now(UTC), tool_version=__version__)
+    return Response(
+        out.getvalue(),
+        media_type="application/pdf",
+        headers={"content-disposition": f'attachment; filename="clonecheck-case-{case_id}.pdf"'},
     )
 
 
@@ -570,6 +589,7 @@ ROUTES: list[BaseRoute] = [
     Route("/cases/{case_id:int}/assign", case_assign, methods=["POST"], name="case_assign"),
     Route("/cases/{case_id:int}/note", case_note, methods=["POST"], name="case_note"),
     Route("/cases/{case_id:int}/evidence", case_evidence, name="case_evidence"),
+    Route("/cases/{case_id:int}/evidence.pdf", case_evidence_pdf, name="case_evidence_pdf"),
     Route("/check", check_page, name="check_page"),
     Route("/check", check, methods=["POST"], name="check"),
     Route("/identities", identities, name="identities"),

@@ -143,3 +143,18 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     with pytest.raises(StoreError, match="upgrade clonecheck"):
         Store.open(path)
+
+
+def test_a_schema_1_file_is_upgraded_in_place_and_keeps_its_rows(tmp_path: Path) -> None:
+    """Schema 2 added the crops of registered photos; a file from before opens, gains the
+    table, and loses nothing."""
+    path = tmp_path / "old.db"
+    with Store.open(path) as store:
+        store.add_identity(Identity(slug="ada", name="Ada Lovelace", handles=("adalovelace",)))
+    with sqlite3.connect(path) as conn:
+        conn.execute("drop table photo_crops")
+        conn.execute("PRAGMA user_version = 1")
+    with Store.open(path) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert "photo_crops" in store.db.table_names()
+        assert store.identity("ada").handles == ("adalovelace",)

@@ -81,6 +81,8 @@ class PhotoFeatures:
     hashes: Mapping[str, str]
     face_status: FaceStatus = FaceStatus.NOT_COMPUTED
     faces: tuple[Face, ...] = ()
+    #: registered photos only: crop label -> the crop's hashes (``imaging.crop_hashes``)
+    crops: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def hash_int(self, kind: str) -> int:
         return int(self.hashes[kind], 16)

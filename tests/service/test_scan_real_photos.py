@@ -45,6 +45,12 @@ def world(shared_data: SharedData, tmp_path: Path) -> tuple[Service, dict[str, P
     copy = tmp_path / "blair_copy.jpg"
     save_variant(blair[0], copy, size=96, mirror=True, quality=60)
     photos["copy"] = copy
+    cropped = tmp_path / "blair_cropped.jpg"
+    with Image.open(blair[0]) as original:
+        w, h = original.size
+        corner = original.convert("RGB").crop((0, 0, round(w * 0.8), round(h * 0.8)))
+        corner.resize((200, 200)).save(cropped, "JPEG", quality=80)
+    photos["cropped"] = cropped
     service = Service(Store.open(tmp_path / "clonecheck.db"))
     service.register(
         "Tony Blair", handles=["tonyblair"], photos=[str(photos["registered"])], own=["x:tonyblair"]
@@ -56,6 +62,7 @@ def world(shared_data: SharedData, tmp_path: Path) -> tuple[Service, dict[str, P
         ("x", "3", "blairtony_", "Tony Blair", photos["other_photo_same_man"]),  # face
         ("x", "4", "vova_k", "Vladimir K.", photos["stranger"]),  # someone else
         ("x", "5", "lakeviewbakery", "Lakeview Bakery", photos["other_photo_same_man"]),
+        ("x", "6", "daily_news_desk", "Daily News", photos["cropped"]),  # his photo, cropped
     ]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -88,6 +95,31 @@ def test_copy_and_same_face_are_found_stranger_and_own_account_are_not(
         assert bakery.verdict is Verdict.POSSIBLE
     assert "tonyblair" not in by_handle
     assert "vova_k" not in by_handle
+
+
+def test_a_cropped_copy_is_the_same_photo_by_a_crop_of_the_registered_one(
+    world: tuple[Service, dict[str, Path]],
+) -> None:
+    """A 20 % corner crop defeats a whole-image hash; the registered photo's crops catch it,
+    even under an unrelated name, and the evidence says which crop."""
+    service, _ = world
+    by_handle = {m.profile.handle: m for m in service.scan().matches}
+    photo = next(s for s in by_handle["daily_news_desk"].signals if s.kind is SignalKind.PHOTO)
+    assert photo.value <= service.config.hash_strong
+    assert photo.detail.startswith("same photo, cropped (top-left 20 %)")
+    assert "fits the registered photo's top-left 20 % crop" in photo.evidence
+
+
+def test_crops_missing_from_an_older_store_are_computed_at_the_next_scan(
+    world: tuple[Service, dict[str, Path]],
+) -> None:
+    """A store written before crops were kept (schema 1) still finds the cropped copy."""
+    service, _ = world
+    service.store.db.execute("delete from photo_crops")
+    service.store.db.conn.commit()
+    handles = {m.profile.handle for m in service.scan().matches}
+    assert "daily_news_desk" in handles
+    assert service.store.db.table("photo_crops").count == 1
 
 
 def test_scan_is_recorded_and_repeatable(world: tuple[Service, dict[str, Path]]) -> None:

@@ -6,7 +6,10 @@ before parsing, and the header's pixel count and sides checked before any pixel 
 is one RGB frame with EXIF orientation applied, so hashes and faces see what a person sees.
 
 Hashes: pHash, dHash and wHash (imagehash, 64 bits each) of the image and of its mirror image,
-so a flipped copy still matches.
+so a flipped copy still matches. A registered photo also has the hashes of ten crops of it
+(``crop_hashes``): a crop moves every part of a picture under a whole-image hash by more than
+separates two people's portraits, so a clone cropped from the registered photo is matched
+against the crop it resembles instead.
 """
 
 from __future__ import annotations
@@ -37,6 +40,13 @@ _TRIM_PROBE = 128
 _TRIM_TOLERANCE = 24
 #: opposite cuts differing by more than this fraction of the side are not a frame
 _TRIM_SYMMETRY = 0.03
+#: crops of a registered photo that are hashed besides the whole: the share of the width and
+#: of the height removed, half on each side (centre) or all of it from the two sides that meet
+#: at a corner. Chosen by measurement (``scripts/bench_robustness.py``, docs/benchmarks.md):
+#: these ten also catch crops between and around them (a 25 % corner crop, one side only),
+#: where fewer, or centre crops only, did not
+CROP_FRACTIONS = (0.10, 0.20)
+CROP_PLACES = ("centre", "top-left", "top-right", "bottom-left", "bottom-right")
 #: borders peeled at most this many times
 _TRIM_PASSES = 3
 
@@ -234,6 +244,32 @@ def compute_hashes(image: Image.Image) -> dict[str, str]:
     }
 
 
+def crop_box(width: int, height: int, fraction: float, place: str) -> tuple[int, int, int, int]:
+    """The box left after removing ``fraction`` of each side's length at ``place``."""
+    cut_w, cut_h = round(width * fraction), round(height * fraction)
+    if place == "centre":
+        left, top = cut_w // 2, cut_h // 2
+    else:
+        vertical, horizontal = place.split("-")
+        left = cut_w if horizontal == "right" else 0
+        top = cut_h if vertical == "bottom" else 0
+    return left, top, left + width - cut_w, top + height - cut_h
+
+
+def crop_hashes(image: Image.Image) -> dict[str, dict[str, str]]:
+    """Hashes of the crops of a registered photo (``CROP_FRACTIONS`` x ``CROP_PLACES``),
+    by a label a report can show: ``"top-left 20 %"``."""
+    trimmed = trim_border(image)
+    width, height = trimmed.size
+    return {
+        f"{place} {round(fraction * 100)} %": compute_hashes(
+            trimmed.crop(crop_box(width, height, fraction, place))
+        )
+        for fraction in CROP_FRACTIONS
+        for place in CROP_PLACES
+    }
+
+
 def _hex(bits: npt.NDArray[np.bool_]) -> str:
     """An 8 x 8 bit matrix as 16 hex digits, most significant bit first: the same text as
     ``str(ImageHash)``, without its per-bit string building."""
@@ -294,6 +330,8 @@ class HashMatch:
     distance: float
     mirrored: bool
     per_kind: dict[str, int]
+    #: the crop of the registered photo that fits best (``crop_hashes``), None for the whole
+    crop: str | None = None
 
 
 def _bits(a: str, b: str) -> int:
@@ -312,4 +350,15 @@ def hash_distance(registered: Mapping[str, str], candidate: Mapping[str, str]) -
         if best is None or distance < best.distance:
             best = HashMatch(distance, mirrored, per_kind)
     assert best is not None
+    return best
+
+
+def best_hash_match(registered: PhotoFeatures, candidate: Mapping[str, str]) -> HashMatch:
+    """``hash_distance`` to the registered photo or to the closest of its crops; the whole
+    photo wins a tie."""
+    best = hash_distance(registered.hashes, candidate)
+    for label, hashes in registered.crops.items():
+        found = hash_distance(hashes, candidate)
+        if found.distance < best.distance:
+            best = HashMatch(found.distance, found.mirrored, found.per_kind, label)
     return best

@@ -20,7 +20,7 @@ from dataclasses import replace
 from clonecheck.config import Config
 from clonecheck.features import names
 from clonecheck.features.faces import face_distance
-from clonecheck.features.imaging import hash_distance
+from clonecheck.features.imaging import best_hash_match
 from clonecheck.match.rarity import NameRarity
 from clonecheck.models import (
     Identity,
@@ -54,10 +54,10 @@ def ramp_up(value: float, weak: float, strong: float) -> float:
 def photo_signal(
     identity_photos: Sequence[PhotoFeatures], photo: PhotoFeatures, config: Config
 ) -> tuple[Signal, str] | None:
-    """The closest registered photo by perceptual hash, and its digest."""
+    """The closest registered photo (or crop of one) by perceptual hash, and its digest."""
     best = None
     for registered in identity_photos:
-        found = hash_distance(registered.hashes, photo.hashes)
+        found = best_hash_match(registered, photo.hashes)
         if best is None or found.distance < best[0].distance:
             best = (found, registered.digest)
     if best is None:
@@ -70,7 +70,11 @@ def photo_signal(
     ]
     if found.mirrored:
         evidence.insert(0, "mirrored")
+    if found.crop:
+        evidence.insert(0, f"fits the registered photo's {found.crop} crop")
     how = "mirrored" if found.mirrored else "re-encoded, resized or filtered"
+    if found.crop:
+        how = f"cropped ({found.crop})" + (" and mirrored" if found.mirrored else "")
     if strength >= 1.0:
         detail = f"same photo, {how}: {bits}"
     elif strength > 0:

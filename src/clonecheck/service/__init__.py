@@ -216,6 +216,7 @@ class Service:
                         "person's face clearly; choose another photo",
                     )
                 registered.append(Photo(source=source, digest=features.digest))
+            self._ensure_crops([photo.digest for photo in registered if photo.digest])
             identity = Identity(
                 slug=identity_slug,
                 name=name.strip(),
@@ -370,7 +371,7 @@ class Service:
         self.progress.start("Scanning profiles", total)
         with self.store.transaction():
             scan_id = self.store.start_scan(identity, self.config.as_dict()) if record else None
-            photos = self._identity_photos(identities)
+            photos = self.identity_photos(identities)
             index = CandidateIndex(identities, photos, self.config)
             digests = self.store.profile_photo_digests()
             rarity = self.name_rarity()
@@ -393,15 +394,36 @@ class Service:
         """Token frequencies of the stored profiles' names: how common each name is here."""
         return NameRarity.from_names(name for _, _, name in self.store.profile_names())
 
-    def _identity_photos(self, identities: Sequence[Identity]) -> dict[str, PhotoFeatures]:
-        """Registered photos' features. A photo stores every face it shows; the registered
-        person is its largest face, so only that one stands for them."""
+    def identity_photos(self, identities: Sequence[Identity]) -> dict[str, PhotoFeatures]:
+        """Registered photos' features, with the hashes of their crops. A photo stores every
+        face it shows; the registered person is its largest face, so only that one stands for
+        them."""
         digests = [p.digest for i in identities for p in i.photos if p.digest]
+        crops = self._ensure_crops(digests)
         result = {}
         for digest, features in self.store.photo_features(digests).items():
             largest = face_features.largest_face(features.faces)
-            result[digest] = replace(features, faces=(largest,) if largest else ())
+            result[digest] = replace(
+                features, faces=(largest,) if largest else (), crops=crops.get(digest, {})
+            )
         return result
+
+    def _ensure_crops(self, digests: Sequence[str]) -> dict[str, dict[str, dict[str, str]]]:
+        """Crop hashes of registered photos, computed from the stored bytes where missing
+        (a photo registered by an older clonecheck, or first seen as a profile's photo)."""
+        crops = self.store.photo_crops(digests)
+        missing = [d for d in dict.fromkeys(digests) if d not in crops]
+        if not missing:
+            return crops
+        with self.store.transaction():
+            for digest in missing:
+                data = self.store.photo_data(digest)
+                if data is None:
+                    continue
+                _, image = imaging.analyse(data, f"stored photo {digest[:12]}", self.config)
+                crops[digest] = imaging.crop_hashes(image)
+                self.store.save_crops(digest, crops[digest])
+        return crops
 
     def _own_accounts(self) -> dict[str, Identity]:
         """Every registered identity's own accounts (account key -> owner). They are verified:
@@ -498,7 +520,7 @@ class Service:
         profile = Profile(
             platform=platform, handle=handle or "(none)", name=name, bio=bio, photo=photo_ref
         )
-        photos = self._identity_photos(identities)
+        photos = self.identity_photos(identities)
         rarity = self.name_rarity()
         matches = [
             score_pair(

@@ -19,7 +19,6 @@ import hashlib
 from dataclasses import dataclass, replace
 
 from clonecheck.errors import InputError, NotFoundError
-from clonecheck.features import faces as face_features
 from clonecheck.features.names import normalize_text, skeleton_handle
 from clonecheck.match.score import score_pair
 from clonecheck.models import (
@@ -150,14 +149,10 @@ class CaseService:
         if digest:
             with self.store.transaction():
                 profile_photo = self.service.ensure_faces([digest]).get(digest)
-        registered = [p.digest for p in person.photos if p.digest]
-        identity_photos = []
-        for features in self.store.photo_features(registered).values():
-            largest = face_features.largest_face(features.faces)
-            identity_photos.append(replace(features, faces=(largest,) if largest else ()))
+        identity_photos = self.service.identity_photos([person])
         match = score_pair(
             person,
-            identity_photos,
+            [identity_photos[p.digest] for p in person.photos if p.digest in identity_photos],
             profile,
             profile_photo,
             self.service.config,

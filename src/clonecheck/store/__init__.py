@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,7 +33,8 @@ from clonecheck.models import (
     normalize_handle,
 )
 
-SCHEMA_VERSION = 1
+#: 2 added ``photo_crops``; every table is created if missing, so older files upgrade in place
+SCHEMA_VERSION = 2
 
 
 def _now() -> str:
@@ -139,10 +140,10 @@ class Store:
                 "pass another file with --db"
             )
         with self.transaction():
-            self._create_v1()
+            self._create_tables()
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
-    def _create_v1(self) -> None:
+    def _create_tables(self) -> None:
         db = self.db
         db.table("identities").create(
             {"id": int, "slug": str, "name": str, "bio": str, "created_at": str},
@@ -209,6 +210,10 @@ class Store:
             },
             pk="digest",
             if_not_exists=True,
+        )
+        # hashes of the crops of registered photos (``imaging.crop_hashes``), as JSON
+        db.table("photo_crops").create(
+            {"digest": str, "crops": str}, pk="digest", if_not_exists=True
         )
         # the original bytes, apart so that reading features never drags the blobs along
         db.table("photo_data").create(
@@ -389,6 +394,7 @@ class Store:
                 if not self._digest_in_use(digest):
                     self.db.table("photos").delete_where("digest = ?", [digest])
                     self.db.table("photo_data").delete_where("digest = ?", [digest])
+                    self.db.table("photo_crops").delete_where("digest = ?", [digest])
                     self.db.table("photo_sources").delete_where("digest = ?", [digest])
         return identity
 
@@ -448,6 +454,25 @@ class Store:
                 f"select {columns} from photos where digest in ({marks})", chunk
             )
             result.update({row[0]: _features_from_row(row) for row in cursor})
+        return result
+
+    def save_crops(self, digest: str, crops: Mapping[str, Mapping[str, str]]) -> None:
+        payload = {label: dict(hashes) for label, hashes in crops.items()}
+        self.db.table("photo_crops").upsert(
+            {"digest": digest, "crops": json.dumps(payload, sort_keys=True)}, pk="digest"
+        )
+
+    def photo_crops(self, digests: Iterable[str]) -> dict[str, dict[str, dict[str, str]]]:
+        """Crop hashes by digest, of those given digests that have them."""
+        wanted = list(dict.fromkeys(digests))
+        result: dict[str, dict[str, dict[str, str]]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            cursor = self.db.execute(
+                f"select digest, crops from photo_crops where digest in ({marks})", chunk
+            )
+            result.update({row[0]: json.loads(row[1]) for row in cursor})
         return result
 
     def photo_data(self, digest: str) -> bytes | None:

@@ -54,3 +54,8 @@ def test_small_benchmark_detects_clones_and_spares_own_accounts(
     for kind, floor in FLOORS.items():
         assert f1[kind] >= floor, f"{kind}: F1 {f1[kind]:.3f} < {floor} ({f1})"
     assert not any(tmp_path.iterdir()), "the world's temporary folder was not removed"
+    # the speed table of the report names every stage of the scan that was timed
+    assert set(result["stage_s"]) == {"candidates", "faces", "scoring"}
+    assert result["hash_photos"] > 0 and result["hash_s"] > 0
+    text = benchmark.report(result, "benchmark.py --size small", None)
+    assert "scan stage: face model on" in text and "Per photo: decode + 6 hashes" in text

@@ -464,7 +464,7 @@ def test_fuzzed_real_images_decode_or_fail_cleanly(
     """Mutated real JPEG/PNG bytes decode to RGB or raise PhotoError: no other exception."""
     data = bytearray(base)
     for where, how, chunk in edits:
-        at = int(where * (len(data) - 1))
+        at = int(where * max(len(data) - 1, 0))  # 0 once truncated to nothing
         if how == "flip":
             for offset, mask in enumerate(chunk[: len(data) - at]):
                 data[at + offset] ^= mask

@@ -11,8 +11,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import time
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
@@ -96,6 +97,10 @@ class ScanResult:
     profiles: int
     identities: int
     faces_computed: int = 0
+    #: seconds spent in each stage of the scan: ``candidates`` (index lookups by name, hash
+    #: and face, and reading the profiles), ``faces`` (the face model on candidates' photos),
+    #: ``scoring`` (every signal of every candidate pair, and fusion)
+    stage_seconds: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def likely(self) -> int:
@@ -368,6 +373,7 @@ class Service:
         total = self.store.count_profiles()
         matches: list[Match] = []
         faces_before = 0
+        stages = dict.fromkeys(("candidates", "faces", "scoring"), 0.0)
         self.progress.start("Scanning profiles", total)
         with self.store.transaction():
             scan_id = self.store.start_scan(identity, self.config.as_dict()) if record else None
@@ -379,7 +385,7 @@ class Service:
             with self._pool() as pool:
                 for block in iter_blocks(self.store.profile_names(), SCAN_BLOCK):
                     found, computed = self._scan_block(
-                        block, digests, identities, photos, index, rarity, owned, pool
+                        block, digests, identities, photos, index, rarity, owned, pool, stages
                     )
                     matches.extend(found)
                     faces_before += computed
@@ -388,7 +394,7 @@ class Service:
             if scan_id is not None:
                 self.store.finish_scan(scan_id, matches, total)
         self.progress.finish()
-        return ScanResult(scan_id, tuple(matches), total, len(identities), faces_before)
+        return ScanResult(scan_id, tuple(matches), total, len(identities), faces_before, stages)
 
     def name_rarity(self) -> NameRarity:
         """Token frequencies of the stored profiles' names: how common each name is here."""
@@ -440,7 +446,9 @@ class Service:
         rarity: NameRarity,
         owned: dict[str, Identity],
         pool: Executor | None,
+        stages: dict[str, float],
     ) -> tuple[list[Match], int]:
+        started = time.perf_counter()
         pairs: dict[str, set[int]] = {}
         for key, handle, name in block:
             hits = index.by_name(handle, name)
@@ -456,6 +464,7 @@ class Service:
             if hits:
                 pairs.setdefault(key, set()).update(hits)
         if not pairs:
+            stages["candidates"] += time.perf_counter() - started
             return [], 0
         profiles = {p.key: p for p in self.store.profiles(pairs) if p.account.key not in owned}
         pairs = {key: hits for key, hits in pairs.items() if key in profiles}
@@ -468,8 +477,12 @@ class Service:
             and features[digests[key]].face_status is FaceStatus.NOT_COMPUTED
             and any(index.has_faces(p) for p in positions)
         }
+        stages["candidates"] += time.perf_counter() - started
+        started = time.perf_counter()
         if need:
             features.update(self.ensure_faces(need, pool))
+        stages["faces"] += time.perf_counter() - started
+        started = time.perf_counter()
         matches: list[Match] = []
         for key, positions in pairs.items():
             profile = profiles[key]
@@ -483,6 +496,7 @@ class Service:
                 )
                 if match.verdict is not Verdict.NONE:
                     matches.append(match)
+        stages["scoring"] += time.perf_counter() - started
         return matches, len(need)
 
     # --- check one account ---------------------------------------------------------------

@@ -27,6 +27,7 @@ from clonecheck.service import Service
 from clonecheck.service.users import UserService
 from clonecheck.store import Store
 from clonecheck.web import create_app
+from clonecheck.web.throttle import LoginThrottle
 from clonecheck.web.views import ROUTES
 
 PAGES = [
@@ -170,6 +171,67 @@ def test_wrong_credentials_are_refused(client: TestClient, username: str, passwo
     assert response.status_code == 401
     assert alert(response.text) == "Wrong username or password."
     assert client.get("/").status_code == 303
+
+
+def try_sign_in(client: TestClient, username: str, password: str) -> int:
+    client.cookies.clear()
+    token = csrf_of(client.get("/login").text)
+    response = client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": token}
+    )
+    return response.status_code
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_guessing_a_password_is_stopped_after_five_failures(client: TestClient) -> None:
+    """Five wrong passwords lock the account's sign-in for 15 minutes, even with the right
+    password, with a Retry-After; other members are not affected; then it opens again."""
+    clock = Clock()
+    app = client.app
+    app.state.web.throttle = LoginThrottle(clock=clock)  # type: ignore[attr-defined]
+    for _ in range(5):
+        assert try_sign_in(client, "ana", "guess") == 401
+    token = csrf_of(client.get("/login").text)
+    refused = client.post(
+        "/login", data={"username": "ANA ", "password": TEAM["ana"][1], "csrf_token": token}
+    )
+    assert refused.status_code == 429
+    assert "Too many failed sign-ins" in alert(refused.text)
+    assert int(refused.headers["retry-after"]) == 900
+    assert client.get("/").status_code == 303  # no session was made
+    assert try_sign_in(client, "vic", TEAM["vic"][1]) == 303
+    clock.now += 900
+    assert try_sign_in(client, "ana", TEAM["ana"][1]) == 303
+
+
+def test_one_address_guessing_many_accounts_is_stopped(client: TestClient) -> None:
+    clock = Clock()
+    app = client.app
+    app.state.web.throttle = LoginThrottle(clock=clock)  # type: ignore[attr-defined]
+    for number in range(20):
+        assert try_sign_in(client, f"user{number}", "guess") == 401
+    assert try_sign_in(client, "vic", TEAM["vic"][1]) == 429
+
+
+def test_a_success_clears_the_account_failures() -> None:
+    clock = Clock()
+    throttle = LoginThrottle(clock=clock)
+    for _ in range(4):
+        throttle.failed("ana", "10.0.0.1")
+    throttle.succeeded("ana")
+    throttle.failed("ana", "10.0.0.1")
+    assert throttle.wait_s("ana", "10.0.0.2") == 0
+    clock.now += 1
+    assert throttle.wait_s("bob", "10.0.0.1") == 0
 
 
 def test_sign_in_needs_the_csrf_token(client: TestClient) -> None:

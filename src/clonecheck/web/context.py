@@ -26,6 +26,7 @@ from clonecheck.models import CaseState, Verdict
 from clonecheck.service import Service
 from clonecheck.service.users import Role, User
 from clonecheck.store import Store
+from clonecheck.web.throttle import LoginThrottle
 
 T = TypeVar("T")
 
@@ -72,6 +73,8 @@ class Web:
     uploads: Path
     #: the largest request body accepted: a photo of ``max_photo_bytes`` plus the form
     max_body: int = field(init=False)
+    #: failed sign-ins, by account and by client address
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
     def __post_init__(self) -> None:
         self.max_body = self.config.max_photo_bytes + 256 * 1024

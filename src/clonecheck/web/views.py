@@ -7,6 +7,7 @@ shown on the page it came from, never as a traceback.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -83,8 +84,28 @@ async def login(request: Request) -> Response:
     username = str(form.get("username") or "").strip().casefold()
     password = str(form.get("password") or "")
     target = safe_next(str(form.get("next") or "/"))
+    address = request.client.host if request.client else "unknown"
+    wait = web.throttle.wait_s(username, address)
+    if wait > 0:
+        minutes = max(1, math.ceil(wait / 60))
+        refused = web.render(
+            request,
+            "login.html.j2",
+            user=None,
+            status=429,
+            title="Sign in",
+            next=target,
+            username=username,
+            error=(
+                "Too many failed sign-ins for this account or from this address: try again in "
+                f"{minutes} minute{'s' if minutes > 1 else ''}, or ask an admin to check it."
+            ),
+        )
+        refused.headers["retry-after"] = str(math.ceil(wait))
+        return refused
     user = await web.call(lambda service: UserService(service).authenticate(username, password))
     if user is None:
+        web.throttle.failed(username, address)
         return web.render(
             request,
             "login.html.j2",
@@ -95,6 +116,7 @@ async def login(request: Request) -> Response:
             username=username,
             error="Wrong username or password.",
         )
+    web.throttle.succeeded(username)
     sign_in(request, user)
     return RedirectResponse(target, status_code=303)
 

@@ -335,3 +335,20 @@ def test_oversized_upload_is_refused_before_reading(db: Path, tmp_path: Path) ->
             files={"photo": ("big.jpg", big, "image/jpeg")},
         )
         assert response.status_code == 413
+
+
+def test_a_server_error_says_one_sentence_with_the_same_headers(db: Path, tmp_path: Path) -> None:
+    """A bug (here: a table replaced under the app by one of another shape) shows one
+    sentence, no traceback, and the same security headers as every page."""
+    app = create_app(db, secret="test-secret-" + "x" * 32, uploads_dir=tmp_path / "uploads")
+    with TestClient(app, follow_redirects=False, raise_server_exceptions=False) as client:
+        sign_in(client, "ana")
+        with sqlite3.connect(db) as conn:
+            conn.execute("drop table case_events")
+            conn.execute("create table case_events (unexpected text)")
+        response = client.get("/cases/1")
+    assert response.status_code == 500
+    assert "Something went wrong on the server" in response.text
+    assert "Traceback" not in response.text
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    assert response.headers["x-frame-options"] == "DENY"

@@ -23,7 +23,13 @@ from clonecheck.config import Config
 from clonecheck.errors import ClonecheckError, NotFoundError
 from clonecheck.service.users import UserService
 from clonecheck.web.context import Web
-from clonecheck.web.security import BodyLimit, SecurityHeaders, current_user, web_of
+from clonecheck.web.security import (
+    SECURITY_HEADERS,
+    BodyLimit,
+    SecurityHeaders,
+    current_user,
+    web_of,
+)
 from clonecheck.web.views import ROUTES
 
 log = logging.getLogger("clonecheck.web")
@@ -129,8 +135,10 @@ async def _http_error(request: Request, error: Exception) -> Response:
 async def _server_error(request: Request, error: Exception) -> Response:
     """A bug: the traceback goes to the server's log, the browser gets one sentence."""
     log.error("error on %s %s", request.method, request.url.path, exc_info=error)
+    # Starlette answers a bug outside the middleware stack, so the headers are set here
     return HTMLResponse(
         "<!DOCTYPE html><title>clonecheck: server error</title><p>Something went wrong on the "
         "server; the details are in its log.</p>",
         status_code=500,
+        headers={name.decode(): value.decode() for name, value in SECURITY_HEADERS},
     )

@@ -5,6 +5,7 @@ checks with an uploaded photo, evidence packs, identity pages, and errors shown 
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -134,7 +135,7 @@ def check(client: TestClient, token: str, photo: str | None = None, **fields: st
     return response.text
 
 
-def test_check_with_a_photo_then_open_a_case(client: TestClient, db: Path) -> None:
+def test_check_with_a_photo_then_open_a_case(client: TestClient, db: Path, tmp_path: Path) -> None:
     """The search box judges an uploaded photo, name and handle against the registry; an
     agent opens a case from the result, logged under their name."""
     token = sign_in(client, "ana")
@@ -149,7 +150,13 @@ def test_check_with_a_photo_then_open_a_case(client: TestClient, db: Path) -> No
     assert events(db, 2) == [
         ("ana", None, "open", "opened from a report", "reported by e-mail"),
     ]
-    assert "Suspect: @eileen_co1lins" in client.get("/cases/2").text
+    case_page = client.get("/cases/2").text
+    assert "Suspect: @eileen_co1lins" in case_page
+    # the case records the upload and who made it, never the server's temporary file
+    with sqlite3.connect(db) as conn:
+        stored = str(conn.execute("select * from cases where id = 2").fetchall())
+    assert "photo uploaded by ana: clone_cropped.jpg" in stored
+    assert str(tmp_path) not in stored + case_page
 
 
 def test_viewer_checks_but_cannot_open_a_case(client: TestClient) -> None:

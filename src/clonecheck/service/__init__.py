@@ -507,6 +507,7 @@ class Service:
         name: str = "",
         handle: str = "",
         photo: str | None = None,
+        photo_source: str | None = None,
         bio: str = "",
         platform: str = "reported",
         identity: str | None = None,
@@ -514,6 +515,7 @@ class Service:
         """Judge one reported account against the registry (or one identity), best first.
 
         The account is not added to the stored profiles; its photo's features are cached.
+        ``photo_source`` names the photo in the result instead of ``photo`` (a path or URL).
         Every registered identity is scored, so the answer also says who it resembles least."""
         if not (name.strip() or handle.strip() or photo):
             raise InputError("give at least one of --name, --handle or --photo to check")
@@ -530,7 +532,10 @@ class Service:
             with self.store.transaction():
                 analysed = self._analyse_and_save(photo, data, registered=False)
                 profile_photo = self.ensure_faces([analysed.digest]).get(analysed.digest)
-            photo_ref = Photo(source=photo, digest=profile_photo.digest if profile_photo else None)
+            photo_ref = Photo(
+                source=photo_source or photo,
+                digest=profile_photo.digest if profile_photo else None,
+            )
         profile = Profile(
             platform=platform, handle=handle or "(none)", name=name, bio=bio, photo=photo_ref
         )

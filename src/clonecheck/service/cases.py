@@ -87,6 +87,7 @@ class CaseService:
         name: str = "",
         handle: str = "",
         photo: str | None = None,
+        photo_source: str | None = None,
         platform: str = "reported",
         bio: str = "",
         actor: str,
@@ -94,9 +95,16 @@ class CaseService:
     ) -> Case:
         """Open a case on a reported account: judged with ``Service.check`` against the named
         identity, or against everyone registered, taking the best match. Refused when the
-        account resembles nobody."""
+        account resembles nobody. ``photo_source`` is what the case records as the photo's
+        origin when ``photo`` is only where it lies now (an upload's temporary file)."""
         scored = self.service.check(
-            name=name, handle=handle, photo=photo, bio=bio, platform=platform, identity=identity
+            name=name,
+            handle=handle,
+            photo=photo,
+            photo_source=photo_source,
+            bio=bio,
+            platform=platform,
+            identity=identity,
         )
         if not scored or scored[0].verdict is Verdict.NONE:
             closest = (

@@ -517,6 +517,8 @@ async def open_case(ctx: Ctx) -> Response:
             name=ctx.field("name"),
             handle=ctx.field("handle"),
             photo=str(photo) if photo else None,
+            # the case keeps who uploaded which file, not the server's temporary path
+            photo_source=f"photo uploaded by {actor}: {photo.name}" if photo else None,
             bio=ctx.field("bio"),
             platform=ctx.field("platform") or "reported",
             actor=actor,

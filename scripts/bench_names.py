@@ -180,7 +180,7 @@ def main() -> None:
         + (f"takes {rows[0]['index_seconds']:.1f} s." if rows else "."),
         "",
     ]
-    from bench_photos import write_section
+    from docs_section import write_section
 
     write_section(args.out, "names", "\n".join(lines))
     print("\n".join(lines))

@@ -38,6 +38,7 @@ from clonecheck.config import DEFAULT, Config
 from clonecheck.features import imaging
 from clonecheck.service import Service
 from clonecheck.store import Store
+from docs_section import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("CLONECHECK_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -224,17 +225,6 @@ def main() -> None:
     ]
     write_section(args.out, "photos", "\n".join(lines))
     print("\n".join(lines))
-
-
-def write_section(path: Path, name: str, body: str) -> None:
-    """Replace the text between ``<!-- name:start -->`` and ``<!-- name:end -->``."""
-    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    text = path.read_text(encoding="utf-8") if path.exists() else f"{start}\n{end}\n"
-    if start not in text:
-        text += f"\n{start}\n{end}\n"
-    head, rest = text.split(start, 1)
-    _, tail = rest.split(end, 1)
-    path.write_text(f"{head}{start}\n{body}\n{end}{tail}", encoding="utf-8")
 
 
 if __name__ == "__main__":

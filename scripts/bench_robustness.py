@@ -41,6 +41,7 @@ from PIL import Image, ImageDraw, ImageEnhance, ImageFont, ImageOps
 from clonecheck.config import DEFAULT
 from clonecheck.features import faces, imaging
 from clonecheck.models import PhotoFeatures
+from docs_section import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("CLONECHECK_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -548,17 +549,6 @@ def summary(
         + listing(escaped, lambda k: f"{pct(float(np.mean(positives[k][:, 3])))} candidates")
         + ".",
     ]
-
-
-def write_section(path: Path, name: str, body: str) -> None:
-    """Replace the text between ``<!-- name:start -->`` and ``<!-- name:end -->``."""
-    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    text = path.read_text(encoding="utf-8") if path.exists() else f"{start}\n{end}\n"
-    if start not in text:
-        text += f"\n{start}\n{end}\n"
-    head, rest = text.split(start, 1)
-    _, tail = rest.split(end, 1)
-    path.write_text(f"{head}{start}\n{body}\n{end}{tail}", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -71,7 +71,6 @@ INNOCENT_KINDS = ("cresci genuine", "cresci fake follower", "namesake", "look-al
 PHASH_MAX = 10
 FACE_TOLERANCE = 0.6
 NAME_RATIO_MIN = 90.0
-START, END = "<!-- benchmark:start -->", "<!-- benchmark:end -->"
 #: the world every change to matching was checked on; the published numbers use another seed
 DEV_SEED = 1
 
@@ -1307,23 +1306,6 @@ def report(result: dict[str, Any], command: str, plot_link: str | None) -> str:
     return "\n".join(out)
 
 
-def write_section(path: Path, section: str) -> None:
-    if path.exists():
-        text = path.read_text(encoding="utf-8")
-        if START in text and END in text:
-            head, rest = text.split(START, 1)
-            _, tail = rest.split(END, 1)
-            text = f"{head}{START}\n{section}{END}{tail}"
-        else:
-            text = f"{text.rstrip()}\n\n{START}\n{section}{END}\n"
-    else:
-        text = (
-            "# Benchmarks\n\nNumbers measured by scripts anyone can re-run; each script "
-            f"rewrites only its own section.\n\n{START}\n{section}{END}\n"
-        )
-    path.write_text(text, encoding="utf-8")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=1)
@@ -1345,7 +1327,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(section)
     print(f"total {time.perf_counter() - started:.0f} s")
     if args.out:
-        write_section(args.out, section)
+        from docs_section import write_section  # beside this script: run as a script only
+
+        write_section(args.out, "benchmark", section.rstrip("\n"))
         print(f"wrote {args.out}")
     return 0
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import getpass
 import sys
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -20,11 +19,18 @@ import typer
 from rich.table import Table
 
 from clonecheck import __version__
-from clonecheck.cli.common import err_console, open_service
+from clonecheck.cli.common import (
+    ReportedBio,
+    ReportedHandle,
+    ReportedName,
+    ReportedPhoto,
+    ReportedPlatform,
+    err_console,
+    open_service,
+)
 from clonecheck.errors import InputError
 from clonecheck.models import Case, CaseState, DismissReason
-from clonecheck.report.casepack import render_case_pack
-from clonecheck.report.casepdf import render_case_pdf
+from clonecheck.report.evidence import PackFormat, render_evidence
 from clonecheck.report.table import make_console
 from clonecheck.service.cases import CaseService
 
@@ -48,13 +54,6 @@ ActorOption = Annotated[
     str | None,
     typer.Option("--as", metavar="NAME", help="Who acts, for the log (default: the OS user)."),
 ]
-
-
-class PackFormat(StrEnum):
-    """What ``cases evidence`` writes."""
-
-    HTML = "html"
-    PDF = "pdf"
 
 
 CaseId = Annotated[int, typer.Argument(help="The case number (see `clonecheck cases list`).")]
@@ -98,15 +97,11 @@ def cases(ctx: typer.Context) -> None:
 @app.command("open")
 def open_(
     ctx: typer.Context,
-    name: Annotated[str, typer.Option("--name", help="The reported account's display name.")] = "",
-    handle: Annotated[str, typer.Option("--handle", help="The reported account's handle.")] = "",
-    photo: Annotated[
-        str | None, typer.Option("--photo", help="The reported account's photo: path or URL.")
-    ] = None,
-    bio: Annotated[str, typer.Option("--bio", help="The reported account's bio.")] = "",
-    platform: Annotated[
-        str, typer.Option("--platform", help="Platform of the reported account.")
-    ] = "reported",
+    name: ReportedName = "",
+    handle: ReportedHandle = "",
+    photo: ReportedPhoto = None,
+    bio: ReportedBio = "",
+    platform: ReportedPlatform = "reported",
     from_scan: Annotated[
         str | None,
         typer.Option(
@@ -241,7 +236,20 @@ def _print_case(case: Case) -> None:
     console.print(history)
 
 
-def _moved(case: Case) -> None:
+def _move(
+    ctx: typer.Context,
+    case_id: int,
+    to: CaseState,
+    *,
+    actor: str | None,
+    reason: str,
+    note: str,
+) -> None:
+    """One logged state change, and the line that says where the case is now."""
+    with open_service(ctx) as service:
+        case = CaseService(service).transition(
+            case_id, to, actor=_actor(actor), reason=reason, note=note
+        )
     err_console().print(f"Case #{case.id} is now '{case.state.value}'.", markup=False)
 
 
@@ -254,11 +262,7 @@ def confirm(
     actor: ActorOption = None,
 ) -> None:
     """Confirm an open case as a clone; its photo and handle pattern flag look-alikes in scans."""
-    with open_service(ctx) as service:
-        case = CaseService(service).transition(
-            case_id, CaseState.CONFIRMED, actor=_actor(actor), reason=reason, note=note
-        )
-    _moved(case)
+    _move(ctx, case_id, CaseState.CONFIRMED, actor=actor, reason=reason, note=note)
 
 
 @app.command("dismiss")
@@ -274,11 +278,7 @@ def dismiss(
 ) -> None:
     """Dismiss an open case (not a clone); scans stop raising it until its evidence changes."""
     kind = parse_dismiss_reason(because) if because.strip() else ""
-    with open_service(ctx) as service:
-        case = CaseService(service).transition(
-            case_id, CaseState.DISMISSED, actor=_actor(actor), reason=kind, note=reason
-        )
-    _moved(case)
+    _move(ctx, case_id, CaseState.DISMISSED, actor=actor, reason=kind, note=reason)
 
 
 @app.command("reported")
@@ -290,11 +290,7 @@ def reported(
     actor: ActorOption = None,
 ) -> None:
     """Record that a confirmed clone was reported to its platform (e.g. the ticket number)."""
-    with open_service(ctx) as service:
-        case = CaseService(service).transition(
-            case_id, CaseState.REPORTED, actor=_actor(actor), reason=reason, note=note
-        )
-    _moved(case)
+    _move(ctx, case_id, CaseState.REPORTED, actor=actor, reason=reason, note=note)
 
 
 @app.command("close")
@@ -306,11 +302,7 @@ def close(
     actor: ActorOption = None,
 ) -> None:
     """Close a case that was reported to the platform or dismissed."""
-    with open_service(ctx) as service:
-        case = CaseService(service).transition(
-            case_id, CaseState.CLOSED, actor=_actor(actor), reason=reason, note=note
-        )
-    _moved(case)
+    _move(ctx, case_id, CaseState.CLOSED, actor=actor, reason=reason, note=note)
 
 
 @app.command("reopen")
@@ -322,11 +314,7 @@ def reopen(
     actor: ActorOption = None,
 ) -> None:
     """Reopen a closed or dismissed case."""
-    with open_service(ctx) as service:
-        case = CaseService(service).transition(
-            case_id, CaseState.OPEN, actor=_actor(actor), reason=reason, note=note
-        )
-    _moved(case)
+    _move(ctx, case_id, CaseState.OPEN, actor=actor, reason=reason, note=note)
 
 
 @app.command("assign")
@@ -373,18 +361,11 @@ def evidence(
     with open_service(ctx) as service:
         case = CaseService(service).get(case_id)
         photos = service.thumbnails([case.match]) if case.match else {}
-    generated_at = datetime.now(UTC)
+    pack = render_evidence(
+        case, photos, chosen, generated_at=datetime.now(UTC), tool_version=__version__
+    )
     try:
-        if chosen is PackFormat.PDF:
-            with output.open("wb") as binary:
-                render_case_pdf(
-                    case, photos, binary, generated_at=generated_at, tool_version=__version__
-                )
-        else:
-            with output.open("w", encoding="utf-8", newline="") as handle:
-                render_case_pack(
-                    case, photos, handle, generated_at=generated_at, tool_version=__version__
-                )
+        output.write_bytes(pack)
     except OSError as error:
         raise InputError(f"cannot write evidence pack to {output}: {error.strerror}") from None
     err_console().print(

@@ -76,6 +76,17 @@ class BarProgress:
         self._task = None
 
 
+#: the reported account's fields, the same for ``check`` and ``cases open``
+ReportedName = Annotated[str, typer.Option("--name", help="The reported account's display name.")]
+ReportedHandle = Annotated[str, typer.Option("--handle", help="The reported account's handle.")]
+ReportedPhoto = Annotated[
+    str | None, typer.Option("--photo", help="The reported account's photo: path or URL.")
+]
+ReportedBio = Annotated[str, typer.Option("--bio", help="The reported account's bio.")]
+ReportedPlatform = Annotated[
+    str, typer.Option("--platform", help="Platform of the reported account.")
+]
+
 SetOption = Annotated[
     list[str] | None,
     typer.Option(

@@ -15,7 +15,16 @@ from typing import Annotated
 import typer
 
 from clonecheck import __version__
-from clonecheck.cli.common import SetOption, err_console, open_service
+from clonecheck.cli.common import (
+    ReportedBio,
+    ReportedHandle,
+    ReportedName,
+    ReportedPhoto,
+    ReportedPlatform,
+    SetOption,
+    err_console,
+    open_service,
+)
 from clonecheck.errors import InputError
 from clonecheck.ingest import parse_mapping
 from clonecheck.models import Match, Verdict
@@ -127,15 +136,11 @@ def scan(
 
 def check(
     ctx: typer.Context,
-    name: Annotated[str, typer.Option("--name", help="The reported account's display name.")] = "",
-    handle: Annotated[str, typer.Option("--handle", help="The reported account's handle.")] = "",
-    photo: Annotated[
-        str | None, typer.Option("--photo", help="The reported account's photo: path or URL.")
-    ] = None,
-    bio: Annotated[str, typer.Option("--bio", help="The reported account's bio.")] = "",
-    platform: Annotated[
-        str, typer.Option("--platform", help="Platform of the reported account.")
-    ] = "reported",
+    name: ReportedName = "",
+    handle: ReportedHandle = "",
+    photo: ReportedPhoto = None,
+    bio: ReportedBio = "",
+    platform: ReportedPlatform = "reported",
     identity: Annotated[
         str | None, typer.Option("--identity", "-i", help="Compare with this identity only.")
     ] = None,

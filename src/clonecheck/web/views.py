@@ -10,10 +10,8 @@ import hashlib
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from io import BytesIO, StringIO
 from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
@@ -33,8 +31,7 @@ from clonecheck.models import (
     Profile,
     Verdict,
 )
-from clonecheck.report.casepack import render_case_pack
-from clonecheck.report.casepdf import render_case_pdf
+from clonecheck.report.evidence import PackFormat, render_evidence
 from clonecheck.report.html import MatchView, data_uri, match_view
 from clonecheck.service import Service
 from clonecheck.service.cases import TRANSITIONS, CaseService
@@ -323,40 +320,36 @@ async def case_note(ctx: Ctx) -> Response:
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
-def _load_case_with_photos(case_id: int) -> Callable[[Service], tuple[Case, dict[str, bytes]]]:
+async def _evidence_download(ctx: Ctx, pack_format: PackFormat) -> Response:
+    """The evidence pack the CLI writes (``cases evidence``), as a download."""
+    case_id = _case_id(ctx)
+
     def load(service: Service) -> tuple[Case, dict[str, bytes]]:
         case = CaseService(service).get(case_id)
         return case, service.thumbnails([case.match]) if case.match is not None else {}
 
-    return load
+    case, photos = await ctx.call(load)
+    pack = render_evidence(
+        case, photos, pack_format, generated_at=datetime.now(UTC), tool_version=__version__
+    )
+    filename = f"clonecheck-case-{case_id}.{pack_format.value}"
+    return Response(
+        pack,
+        media_type=pack_format.media_type,
+        headers={"content-disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @page()
 async def case_evidence(ctx: Ctx) -> Response:
-    """The evidence pack the CLI writes (``cases evidence``), as a download."""
-    case_id = _case_id(ctx)
-    case, photos = await ctx.call(_load_case_with_photos(case_id))
-    out = StringIO()
-    render_case_pack(case, photos, out, generated_at=datetime.now(UTC), tool_version=__version__)
-    return Response(
-        out.getvalue(),
-        media_type="text/html; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="clonecheck-case-{case_id}.html"'},
-    )
+    """The evidence pack as one self-contained HTML file."""
+    return await _evidence_download(ctx, PackFormat.HTML)
 
 
 @page()
 async def case_evidence_pdf(ctx: Ctx) -> Response:
-    """The same evidence pack as a PDF (``cases evidence ID -o pack.pdf``), as a download."""
-    case_id = _case_id(ctx)
-    case, photos = await ctx.call(_load_case_with_photos(case_id))
-    out = BytesIO()
-    render_case_pdf(case, photos, out, generated_at=datetime.now(UTC), tool_version=__version__)
-    return Response(
-        out.getvalue(),
-        media_type="application/pdf",
-        headers={"content-disposition": f'attachment; filename="clonecheck-case-{case_id}.pdf"'},
-    )
+    """The same evidence pack as a PDF (``cases evidence ID -o pack.pdf``)."""
+    return await _evidence_download(ctx, PackFormat.PDF)
 
 
 # --- check one account, open a case ---------------------------------------------------------

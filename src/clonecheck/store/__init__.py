@@ -445,11 +445,8 @@ class Store:
         if digests is None:
             cursor = self.db.execute(f"select {columns} from photos")
             return {row[0]: _features_from_row(row) for row in cursor}
-        wanted = list(dict.fromkeys(digests))
         result: dict[str, PhotoFeatures] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(digests):
             cursor = self.db.execute(
                 f"select {columns} from photos where digest in ({marks})", chunk
             )
@@ -464,11 +461,8 @@ class Store:
 
     def photo_crops(self, digests: Iterable[str]) -> dict[str, dict[str, dict[str, str]]]:
         """Crop hashes by digest, of those given digests that have them."""
-        wanted = list(dict.fromkeys(digests))
         result: dict[str, dict[str, dict[str, str]]] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(digests):
             cursor = self.db.execute(
                 f"select digest, crops from photo_crops where digest in ({marks})", chunk
             )
@@ -567,10 +561,7 @@ class Store:
             for row in self.db.table("profiles").rows_where(order_by="key"):
                 yield _profile_from_row(row)
             return
-        wanted = list(dict.fromkeys(keys))
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(keys):
             for row in self.db.table("profiles").rows_where(f"key in ({marks})", chunk):
                 yield _profile_from_row(row)
 
@@ -663,6 +654,15 @@ class Store:
 
 
 # --- row <-> model ---------------------------------------------------------------------------
+
+
+def _in_chunks(keys: Iterable[str], size: int = 500) -> Iterator[tuple[list[str], str]]:
+    """The distinct keys in chunks small enough for one ``in (...)`` list (SQLite limits the
+    number of parameters of a statement), each with its ``?,?,...`` placeholders."""
+    wanted = list(dict.fromkeys(keys))
+    for start in range(0, len(wanted), size):
+        chunk = wanted[start : start + size]
+        yield chunk, ",".join("?" * len(chunk))
 
 
 def _faces_json(faces: Sequence[Face]) -> str:

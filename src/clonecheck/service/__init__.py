@@ -153,11 +153,14 @@ class Service:
             known.face_status is not FaceStatus.NOT_COMPUTED or not registered
         ):
             return known
-        features, _ = imaging.analyse(data, source, self.config)
+        features, image = imaging.analyse(data, source, self.config)
         if registered or self.config.faces_for_all:
             status, found = face_features.detect_in_bytes(data, source, self.config)
             features = replace(features, face_status=status, faces=found)
         self.store.save_photo(features, data)
+        if registered:
+            # from the image just decoded, so ``_ensure_crops`` need not decode it again
+            self.store.save_crops(features.digest, imaging.crop_hashes(image))
         return features
 
     def ensure_faces(
@@ -221,6 +224,7 @@ class Service:
                         "person's face clearly; choose another photo",
                     )
                 registered.append(Photo(source=source, digest=features.digest))
+            # a photo already stored as some profile's photo has no crop hashes yet
             self._ensure_crops([photo.digest for photo in registered if photo.digest])
             identity = Identity(
                 slug=identity_slug,

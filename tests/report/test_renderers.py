@@ -25,8 +25,9 @@ from PIL import Image
 
 from clonecheck.models import Match, Profile, Verdict
 from clonecheck.report.csvfmt import COLUMNS, CsvRenderer
+from clonecheck.report.formats import OutputFormat
 from clonecheck.report.html import HtmlRenderer, safe_href
-from clonecheck.report.interface import OutputFormat, ReportContext
+from clonecheck.report.interface import ReportContext
 from clonecheck.report.jsonfmt import SCHEMA, JsonRenderer
 from clonecheck.report.table import TableRenderer
 

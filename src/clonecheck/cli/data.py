@@ -28,7 +28,8 @@ from clonecheck.cli.common import (
 from clonecheck.errors import InputError
 from clonecheck.ingest import parse_mapping
 from clonecheck.models import Match, Verdict
-from clonecheck.report.interface import OutputFormat, ReportContext
+from clonecheck.report.formats import OutputFormat
+from clonecheck.report.interface import ReportContext
 from clonecheck.service import ImportSummary, Service
 from clonecheck.service.cases import CaseService
 

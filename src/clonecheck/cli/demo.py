@@ -17,7 +17,7 @@ import clonecheck
 from clonecheck.cli.common import err_console, open_service
 from clonecheck.cli.data import FormatOption, OutputOption, _print_import, _render
 from clonecheck.errors import InputError
-from clonecheck.report.interface import OutputFormat
+from clonecheck.report.formats import OutputFormat
 
 DEMO_BIO = "Retired NASA astronaut. First woman to pilot and command a Space Shuttle."
 

@@ -1,5 +1,7 @@
-"""What every report format shares: the format names, the context a report is rendered in, and
-the ``Renderer`` protocol (the design follows pip-audit's ``format`` package).
+"""What every report format shares: the context a report is rendered in, the ``Renderer``
+protocol and the helpers the renderers use (the design follows pip-audit's ``format`` package).
+The format names and the renderer behind each live in ``formats.py``, which imports the
+renderers; this module imports none of them, so they can all import it.
 
 A renderer turns a list of ``Match`` into text on a stream. It never queries the store: the
 photos it may show arrive as JPEG thumbnails in ``ReportContext.photos``. Every renderer is
@@ -10,11 +12,10 @@ given.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol, TextIO, assert_never
+from typing import Protocol, TextIO
 
 from clonecheck.models import Match, SignalKind
 
@@ -38,34 +39,6 @@ class Renderer(Protocol):
     ``newline=""``)."""
 
     def render(self, matches: Sequence[Match], context: ReportContext, out: TextIO) -> None: ...
-
-
-class OutputFormat(enum.StrEnum):
-    """The report formats of ``--format``."""
-
-    TABLE = "table"
-    JSON = "json"
-    CSV = "csv"
-    HTML = "html"
-
-    def to_renderer(self) -> Renderer:
-        # Imported here: the implementations import this module for ReportContext.
-        from clonecheck.report.csvfmt import CsvRenderer
-        from clonecheck.report.html import HtmlRenderer
-        from clonecheck.report.jsonfmt import JsonRenderer
-        from clonecheck.report.table import TableRenderer
-
-        match self:
-            case OutputFormat.TABLE:
-                return TableRenderer()
-            case OutputFormat.JSON:
-                return JsonRenderer()
-            case OutputFormat.CSV:
-                return CsvRenderer()
-            case OutputFormat.HTML:
-                return HtmlRenderer()
-            case _:  # pragma: no cover - exhaustive
-                assert_never(self)
 
 
 # Helpers shared by the renderers.

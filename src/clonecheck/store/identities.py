@@ -1,0 +1,168 @@
+"""Registered identities in the store: the identity with its handles, photos and own accounts.
+
+A handle belongs to one identity at most (``identity_handles`` is keyed by the normalised
+handle), so ``identity()`` also finds an identity by any of its handles.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clonecheck.errors import DuplicateError, NotFoundError
+from clonecheck.models import AccountRef, Identity, Photo, normalize_handle
+from clonecheck.store._rows import timestamp
+from clonecheck.store.connection import Connection
+
+
+class IdentityRows(Connection):
+    """The ``identities``, ``identity_handles``, ``identity_photos`` and ``own_accounts`` rows."""
+
+    def add_identity(self, identity: Identity) -> None:
+        """Insert a new identity; refuses a slug or a handle that is already registered."""
+        with self.transaction():
+            if self._identity_row(identity.slug) is not None:
+                raise DuplicateError(
+                    f"identity {identity.slug!r} is already registered; "
+                    f"remove it first with `clonecheck identities remove {identity.slug}`"
+                )
+            for handle in identity.handles:
+                owner = self.handle_owner(handle)
+                if owner is not None:
+                    raise DuplicateError(
+                        f"handle {handle!r} is already registered to identity {owner!r}; "
+                        "each handle can belong to one identity"
+                    )
+            table = self.db.table("identities")
+            table.insert(
+                {
+                    "slug": identity.slug,
+                    "name": identity.name,
+                    "bio": identity.bio,
+                    "created_at": timestamp(),
+                }
+            )
+            identity_id = table.last_pk
+            self.db.table("identity_handles").insert_all(
+                {"handle_key": normalize_handle(h), "identity_id": identity_id, "handle": h}
+                for h in identity.handles
+            )
+            self.db.table("identity_photos").insert_all(
+                (
+                    {
+                        "identity_id": identity_id,
+                        "digest": photo.digest,
+                        "source": photo.source,
+                        "position": position,
+                    }
+                    for position, photo in enumerate(identity.photos)
+                    if photo.digest
+                ),
+                ignore=True,
+            )
+            self.db.table("own_accounts").insert_all(
+                {
+                    "identity_id": identity_id,
+                    "account_key": own.key,
+                    "platform": own.platform,
+                    "handle": own.handle,
+                }
+                for own in identity.own_accounts
+            )
+
+    def handle_owner(self, handle: str) -> str | None:
+        row = self.db.execute(
+            "select i.slug from identity_handles h join identities i on i.id = h.identity_id "
+            "where h.handle_key = ?",
+            [normalize_handle(handle)],
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def _identity_row(self, slug: str) -> dict[str, Any] | None:
+        rows = list(self.db.table("identities").rows_where("slug = ?", [slug]))
+        return rows[0] if rows else None
+
+    def identity(self, slug: str) -> Identity:
+        row = self._identity_row(slug)
+        if row is None:
+            row = self._identity_by_handle(slug)
+        if row is None:
+            known = ", ".join(self.identity_slugs()) or "none registered yet"
+            raise NotFoundError(f"no identity {slug!r}; registered identities: {known}")
+        return self._load_identity(row)
+
+    def _identity_by_handle(self, handle: str) -> dict[str, Any] | None:
+        rows = self.db.execute(
+            "select i.* from identities i join identity_handles h on h.identity_id = i.id "
+            "where h.handle_key = ?",
+            [normalize_handle(handle)],
+        ).fetchall()
+        if not rows:
+            return None
+        columns = ["id", "slug", "name", "bio", "created_at"]
+        return dict(zip(columns, rows[0], strict=True))
+
+    def identity_slugs(self) -> list[str]:
+        return [str(r["slug"]) for r in self.db.table("identities").rows_where(order_by="slug")]
+
+    def identities(self) -> list[Identity]:
+        return [
+            self._load_identity(r) for r in self.db.table("identities").rows_where(order_by="slug")
+        ]
+
+    def _load_identity(self, row: dict[str, Any]) -> Identity:
+        identity_id = row["id"]
+        handles = tuple(
+            str(r["handle"])
+            for r in self.db.table("identity_handles").rows_where(
+                "identity_id = ?", [identity_id], order_by="rowid"
+            )
+        )
+        photos = tuple(
+            Photo(source=str(r["source"]), digest=str(r["digest"]))
+            for r in self.db.table("identity_photos").rows_where(
+                "identity_id = ?", [identity_id], order_by="position"
+            )
+        )
+        own = tuple(
+            AccountRef(str(r["platform"]), str(r["handle"]))
+            for r in self.db.table("own_accounts").rows_where(
+                "identity_id = ?", [identity_id], order_by="rowid"
+            )
+        )
+        return Identity(
+            slug=str(row["slug"]),
+            name=str(row["name"]),
+            handles=handles,
+            photos=photos,
+            own_accounts=own,
+            bio=str(row["bio"] or ""),
+        )
+
+    def remove_identity(self, slug: str) -> Identity:
+        """Delete an identity with its handles, own accounts, matches, and the features and bytes
+        of its photos (those no other identity or profile still uses)."""
+        identity = self.identity(slug)
+        with self.transaction():
+            row = self._identity_row(identity.slug)
+            assert row is not None
+            identity_id = row["id"]
+            digests = [p.digest for p in identity.photos if p.digest]
+            for table in ("identity_handles", "identity_photos", "own_accounts"):
+                self.db.table(table).delete_where("identity_id = ?", [identity_id])
+            self.db.table("matches").delete_where("identity_slug = ?", [identity.slug])
+            self.db.table("identities").delete_where("id = ?", [identity_id])
+            for digest in digests:
+                if not self._digest_in_use(digest):
+                    self.db.table("photos").delete_where("digest = ?", [digest])
+                    self.db.table("photo_data").delete_where("digest = ?", [digest])
+                    self.db.table("photo_crops").delete_where("digest = ?", [digest])
+                    self.db.table("photo_sources").delete_where("digest = ?", [digest])
+        return identity
+
+    def _digest_in_use(self, digest: str) -> bool:
+        used = self.db.execute(
+            "select 1 from identity_photos where digest = ? "
+            "union all select 1 from profiles where photo_digest = ? limit 1",
+            [digest, digest],
+        ).fetchone()
+        return used is not None

@@ -1,0 +1,127 @@
+"""Imported profiles in the store, keyed by ``Profile.key``, with the whole source record kept
+in ``profiles.raw`` so nothing a source said is lost."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from clonecheck.models import Photo, Profile
+from clonecheck.store._rows import in_chunks, timestamp
+from clonecheck.store.connection import Connection
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertCounts:
+    """What one ``upsert_profiles`` call did, profile by profile."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class ProfileRows(Connection):
+    """The ``profiles`` rows."""
+
+    def upsert_profiles(self, profiles: Iterable[Profile], source_file: str) -> UpsertCounts:
+        """Insert new profiles and update changed ones, keyed by ``Profile.key``."""
+        inserted = updated = unchanged = 0
+        table = self.db.table("profiles")
+        now = timestamp()
+        for profile in profiles:
+            record = _profile_record(profile)
+            old = next(table.rows_where("key = ?", [profile.key]), None)
+            if old is None:
+                stamps = {"source_file": source_file, "imported_at": now, "updated_at": now}
+                table.insert({**record, **stamps})
+                inserted += 1
+            elif all(old.get(k) == v for k, v in record.items()):
+                unchanged += 1
+            else:
+                table.update(profile.key, {**record, "source_file": source_file, "updated_at": now})
+                updated += 1
+        return UpsertCounts(inserted, updated, unchanged)
+
+    def count_profiles(self) -> int:
+        return int(self.db.table("profiles").count)
+
+    def profiles(self, keys: Iterable[str] | None = None) -> Iterator[Profile]:
+        if keys is None:
+            for row in self.db.table("profiles").rows_where(order_by="key"):
+                yield _profile_from_row(row)
+            return
+        for chunk, marks in in_chunks(keys):
+            for row in self.db.table("profiles").rows_where(f"key in ({marks})", chunk):
+                yield _profile_from_row(row)
+
+    def profile_photo_digests(self) -> dict[str, str]:
+        """profile key -> photo digest, for every profile that has an analysed photo."""
+        cursor = self.db.execute(
+            "select key, photo_digest from profiles where photo_digest is not null"
+        )
+        return {str(k): str(d) for k, d in cursor}
+
+    def profile_names(self) -> Iterator[tuple[str, str, str]]:
+        """(key, handle, name) of every profile: the cheap columns candidate indexes need."""
+        cursor = self.db.execute("select key, handle, name from profiles")
+        for key, handle, name in cursor:
+            yield str(key), str(handle or ""), str(name or "")
+
+    def photo_errors(self) -> list[tuple[str, str, str]]:
+        """(profile key, photo source, error) of profiles whose photo could not be used."""
+        cursor = self.db.execute(
+            "select key, photo_source, photo_error from profiles where photo_error is not null"
+        )
+        return [(str(k), str(s), str(e)) for k, s, e in cursor]
+
+
+# --- row <-> model ---------------------------------------------------------------------------
+
+
+def _profile_record(profile: Profile) -> dict[str, Any]:
+    photo = profile.photo
+    return {
+        "key": profile.key,
+        "platform": profile.platform,
+        "account_id": profile.account_id,
+        "handle": profile.handle,
+        "name": profile.name,
+        "bio": profile.bio,
+        "location": profile.location,
+        "url": profile.url,
+        "link": profile.link,
+        "created_at": profile.created_at,
+        "followers": profile.followers,
+        "following": profile.following,
+        "photo_source": photo.source if photo else None,
+        "photo_digest": photo.digest if photo else None,
+        "photo_error": photo.error if photo else None,
+        "raw": json.dumps(profile.raw, ensure_ascii=False, sort_keys=True, default=str),
+    }
+
+
+def _profile_from_row(row: dict[str, Any]) -> Profile:
+    photo = None
+    if row.get("photo_source"):
+        photo = Photo(
+            source=str(row["photo_source"]),
+            digest=row.get("photo_digest"),
+            error=row.get("photo_error"),
+        )
+    return Profile(
+        platform=str(row["platform"]),
+        handle=str(row["handle"] or ""),
+        name=str(row["name"] or ""),
+        account_id=row.get("account_id"),
+        bio=str(row["bio"] or ""),
+        location=str(row["location"] or ""),
+        url=str(row["url"] or ""),
+        link=str(row["link"] or ""),
+        created_at=str(row["created_at"] or ""),
+        followers=row.get("followers"),
+        following=row.get("following"),
+        photo=photo,
+        raw=json.loads(row["raw"] or "{}"),
+    )

@@ -66,10 +66,11 @@ def test_cresci_fake_followers_import_every_row(shared_data) -> None:
 
 
 def test_demo_csv_photos_resolve_from_any_cwd(tmp_path, monkeypatch) -> None:
-    """The demo CSV's photo file names become absolute paths beside the CSV, whatever the cwd."""
+    """The demo CSV's photo file names become absolute paths in the trusted folder (the demo
+    trusts sample_images/), whatever the cwd."""
     monkeypatch.chdir(tmp_path)
     csv_path = REPO / "sample_images" / "demo_profiles.csv"
-    profiles, problems = split(csv_path)
+    profiles, problems = split(csv_path, photos_dir=REPO / "sample_images")
     assert problems == []
     assert len(profiles) >= 10
     first = profiles[0]
@@ -135,19 +136,18 @@ def test_bad_count_is_dropped_not_a_problem(tmp_path) -> None:
 
 
 def test_relative_and_empty_photo(tmp_path) -> None:
-    """Relative photo paths resolve beside the file, file: URLs are kept, empty gives no photo."""
+    """Relative photo paths resolve in the trusted folder (not beside the file), file: URLs
+    are kept, empty gives no photo; without a trusted folder paths are kept as written."""
     path = tmp_path / "sub" / "p.csv"
     path.parent.mkdir()
     path.write_text(
         "platform,handle,photo\nx,a,pics/a.jpg\nx,b,file:///tmp/b.jpg\nx,c,\n", encoding="utf-8"
     )
-    profiles, _ = split(path)
+    profiles, _ = split(path, photos_dir=tmp_path)
     sources = [p.photo.source if p.photo else None for p in profiles]
-    assert sources == [
-        str((tmp_path / "sub" / "pics" / "a.jpg").resolve()),
-        "file:///tmp/b.jpg",
-        None,
-    ]
+    assert sources == [str((tmp_path / "pics" / "a.jpg").resolve()), "file:///tmp/b.jpg", None]
+    profiles, _ = split(path)
+    assert profiles[0].photo is not None and profiles[0].photo.source == "pics/a.jpg"
 
 
 def test_no_handle_column_names_map_fix(tmp_path) -> None:
@@ -165,7 +165,7 @@ def test_mapping_overrides_aliases(tmp_path) -> None:
     path = tmp_path / "p.csv"
     path.write_text("platform,login,name,nick,avatar_url\ntwitter,a,Ignored,Al,pic.png\n")
     mapping = {"handle": "login", "name": "NICK", "photo": "avatar_url"}
-    profiles, _ = split(path, mapping=mapping)
+    profiles, _ = split(path, mapping=mapping, photos_dir=tmp_path)
     assert (profiles[0].handle, profiles[0].name) == ("a", "Al")
     assert profiles[0].photo is not None
     assert profiles[0].photo.source == str((tmp_path / "pic.png").resolve())

@@ -220,10 +220,12 @@ def test_v2_includes_users_and_public_metrics(tmp_path) -> None:
 
 @pytest.mark.parametrize("parts", [("twitter_archive",), ("twitter_archive", "data", "account.js")])
 def test_archive(shared_data, parts) -> None:
-    """The archive (root folder or account.js) merges account.js with profile.js."""
+    """The archive (root folder or account.js) merges account.js with profile.js; the avatar
+    is the archive's own copy (the folder imported, or the --photos-dir, is trusted)."""
     path = shared_data.path("formats", *parts)
     assert detect_format(path).name == "twitter-archive"
-    (user,), problems = split(path)
+    trusted = shared_data.path("formats", "twitter_archive") if path.is_file() else None
+    (user,), problems = split(path, photos_dir=trusted)
     assert problems == []
     assert (user.platform, user.handle, user.name, user.account_id) == (
         "twitter",
@@ -237,6 +239,14 @@ def test_archive(shared_data, parts) -> None:
     assert user.photo is not None
     media = shared_data.path("formats", "twitter_archive", "data", "profile_media")
     assert user.photo.source == str((media / "112769581-ens-GMMR.jpg").resolve())
+
+
+def test_archive_file_without_trusted_folder_keeps_reference(shared_data) -> None:
+    """account.js imported alone, with no --photos-dir, does not look for local copies: the
+    avatar reference is kept as written (and refused when fetched)."""
+    path = shared_data.path("formats", "twitter_archive", "data", "account.js")
+    (user,), _ = split(path)
+    assert user.photo is not None and user.photo.source == "./data/profile_media/ens-GMMR.jpg"
 
 
 def test_archive_invalid_json_names_position(tmp_path) -> None:

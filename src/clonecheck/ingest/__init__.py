@@ -33,6 +33,7 @@ __all__ = [
     "RecordProblem",
     "detect_format",
     "parse_mapping",
+    "photos_root",
     "read_profiles",
 ]
 
@@ -108,26 +109,45 @@ def _reader_named(name: str) -> Reader:
     raise FormatError(f"unknown format {name!r}; known formats: {_names()}")
 
 
+def photos_root(path: Path, photos_dir: Path | None = None) -> Path | None:
+    """The folder whose files an import's records may name as photos: the one the user trusts
+    (``--photos-dir``), else an export folder imported as a whole (its own media), else none:
+    a record is a stranger's text, and must not read the importer's files."""
+    if photos_dir is not None:
+        return Path(photos_dir).expanduser().resolve()
+    path = Path(path)
+    return path.resolve() if path.is_dir() else None
+
+
 def read_profiles(
     path: Path,
     *,
     source_format: str | None = None,
     platform: str | None = None,
     mapping: Mapping[str, str] | None = None,
+    photos_dir: Path | None = None,
 ) -> Iterator[Profile | RecordProblem]:
     """Profiles and record problems from one file or export folder, in file order.
 
     The file and the format are checked before this returns (InputError for a missing or
     unreadable file, FormatError for an unknown ``source_format`` or an unrecognised file);
-    a file that cannot be parsed at all raises FormatError when iterated.
+    a file that cannot be parsed at all raises FormatError when iterated. Relative photo
+    paths resolve inside :func:`photos_root`.
     """
     path = Path(path)
+    if photos_dir is not None and not Path(photos_dir).expanduser().is_dir():
+        raise InputError(f"--photos-dir {photos_dir}: no such folder")
     if source_format:
         reader = _reader_named(source_format)
         _head(path)
     else:
         reader = detect_format(path)
-    return reader.read(path, platform=platform or None, mapping=mapping or None)
+    return reader.read(
+        path,
+        platform=platform or None,
+        mapping=mapping or None,
+        photos_root=photos_root(path, photos_dir),
+    )
 
 
 def parse_mapping(text: str) -> dict[str, str]:

@@ -239,21 +239,33 @@ def twitter_photo_url(url: str) -> str:
     return re.sub(r"_normal(\.[A-Za-z0-9]+)?$", r"_400x400\1", url.split("?")[0])
 
 
-def photo_from(reference: str, base: Path | None = None) -> Photo | None:
-    """A Photo for a reference: http(s) and ``file:`` URLs are kept; anything else is a path,
-    relative to ``base`` (the import file's folder) when not absolute, made absolute so the
-    import works from any working directory. Empty -> None."""
+def photo_from(reference: str, root: Path | None = None) -> Photo | None:
+    """A Photo for a reference: http(s) and ``file:`` URLs are kept; anything else is a path.
+
+    A record's author is a stranger, so a path is only ever read inside ``root``, the folder
+    the user trusts (``import --photos-dir``): a relative path resolves against it and is made
+    absolute (the import then works from any working directory); without ``root`` the path is
+    kept as written, and the fetcher refuses it. ``~`` is not expanded. Empty -> None."""
     raw = reference.strip()
     if not raw:
         return None
     if is_url(raw):
         return Photo(source=twitter_photo_url(raw))
-    if raw.lower().startswith("file:"):
+    if raw.lower().startswith("file:") or root is None:
         return Photo(source=raw)
-    local = Path(raw).expanduser()
-    if not local.is_absolute() and base is not None:
-        local = base / local
-    return Photo(source=str(local.resolve()))
+    try:
+        local = (root / raw).resolve()  # an absolute path replaces root
+    except (OSError, RuntimeError, ValueError):  # symlink loop, NUL byte: the fetcher refuses
+        return Photo(source=raw)
+    return Photo(source=str(local))
+
+
+def inside(path: Path, root: Path) -> bool:
+    """True when ``path``, with ``..`` and symlinks resolved, is inside the resolved ``root``."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return False
 
 
 def dicts(value: Any) -> Iterator[tuple[int, Any]]:

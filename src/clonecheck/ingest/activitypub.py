@@ -125,7 +125,12 @@ class ActivityPubReader:
         return _is_actor(document)
 
     def read(
-        self, path: Path, *, platform: str | None, mapping: Mapping[str, str] | None
+        self,
+        path: Path,
+        *,
+        platform: str | None,
+        mapping: Mapping[str, str] | None,
+        photos_root: Path | None = None,
     ) -> Iterator[Profile | RecordProblem]:
         reject_mapping(self.name, path, mapping)
         for number, actor in dicts(load_document(path)):
@@ -190,7 +195,12 @@ class MastodonReader:
         return _is_account(document)
 
     def read(
-        self, path: Path, *, platform: str | None, mapping: Mapping[str, str] | None
+        self,
+        path: Path,
+        *,
+        platform: str | None,
+        mapping: Mapping[str, str] | None,
+        photos_root: Path | None = None,
     ) -> Iterator[Profile | RecordProblem]:
         reject_mapping(self.name, path, mapping)
         document = load_document(path)

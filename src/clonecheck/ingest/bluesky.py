@@ -145,7 +145,12 @@ class BlueskyReader:
         return _is_capture(document) or _records(document) is not None
 
     def read(
-        self, path: Path, *, platform: str | None, mapping: Mapping[str, str] | None
+        self,
+        path: Path,
+        *,
+        platform: str | None,
+        mapping: Mapping[str, str] | None,
+        photos_root: Path | None = None,
     ) -> Iterator[Profile | RecordProblem]:
         reject_mapping(self.name, path, mapping)
         document = load_document(path)

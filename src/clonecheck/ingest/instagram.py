@@ -19,6 +19,7 @@ from typing import Any
 from clonecheck.errors import FormatError
 from clonecheck.ingest._common import (
     get_path,
+    inside,
     load_document,
     peek_document,
     photo_from,
@@ -26,7 +27,7 @@ from clonecheck.ingest._common import (
     text,
 )
 from clonecheck.ingest.interface import RecordProblem
-from clonecheck.models import Profile
+from clonecheck.models import Photo, Profile
 
 PLATFORM = "instagram"
 FILE_NAME = "personal_information.json"
@@ -54,11 +55,15 @@ def _string(data: Any, key: str) -> str:
     return fix_mojibake(text(get_path(data, key, "value")))
 
 
-def _export_root(json_file: Path, uri: str) -> Path:
+def _photo(json_file: Path, uri: str, photos_root: Path | None) -> Photo | None:
+    """The avatar: ``uri`` is relative to the export root, the folder at most three levels
+    above the JSON file that holds it; only looked for inside the trusted ``photos_root``."""
+    if not uri or photos_root is None:
+        return photo_from(uri, photos_root)
     for candidate in (json_file.parent, *list(json_file.parents)[:3]):
-        if (candidate / uri).exists():
-            return candidate
-    return json_file.parent
+        if inside(candidate / uri, photos_root) and (candidate / uri).exists():
+            return Photo(source=str((candidate / uri).resolve()))
+    return photo_from(uri, photos_root)
 
 
 class InstagramReader:
@@ -74,7 +79,12 @@ class InstagramReader:
         return isinstance(document, dict) and isinstance(document.get("profile_user"), list)
 
     def read(
-        self, path: Path, *, platform: str | None, mapping: Mapping[str, str] | None
+        self,
+        path: Path,
+        *,
+        platform: str | None,
+        mapping: Mapping[str, str] | None,
+        photos_root: Path | None = None,
     ) -> Iterator[Profile | RecordProblem]:
         reject_mapping(self.name, path, mapping)
         json_file = find_personal_information(path) if path.is_dir() else path
@@ -92,7 +102,6 @@ class InstagramReader:
                 yield RecordProblem(file, f"profile_user record {number}", "no Username")
                 continue
             uri = text(get_path(user, "media_map_data", "Profile Photo", "uri"))
-            base = _export_root(json_file, uri) if uri else json_file.parent
             yield Profile(
                 platform=platform or PLATFORM,
                 handle=handle,
@@ -100,6 +109,6 @@ class InstagramReader:
                 bio=_string(strings, "Bio"),
                 url=_string(strings, "Website"),
                 link=f"https://www.instagram.com/{handle}/",
-                photo=photo_from(uri, base) if uri else None,
+                photo=_photo(json_file, uri, photos_root),
                 raw=dict(user) if isinstance(user, dict) else {},
             )

@@ -45,8 +45,14 @@ class Reader(Protocol):
         ...
 
     def read(
-        self, path: Path, *, platform: str | None, mapping: Mapping[str, str] | None
+        self,
+        path: Path,
+        *,
+        platform: str | None,
+        mapping: Mapping[str, str] | None,
+        photos_root: Path | None = None,
     ) -> Iterator[Profile | RecordProblem]:
         """Profiles and problems in file order; ``platform`` overrides the platform the format
-        implies, ``mapping`` (field -> column) applies to tabular formats."""
+        implies, ``mapping`` (field -> column) applies to tabular formats, ``photos_root`` is
+        the folder the user trusts, against which a record's relative photo paths resolve."""
         ...

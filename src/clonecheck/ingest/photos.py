@@ -3,9 +3,15 @@
 Every photo reference in a crawled profile was written by a stranger, so a crawl must never be
 turned against the network it runs in (SSRF) nor be held or flooded by a hostile server:
 
-* **Schemes.** Local paths and ``file:`` URLs (named by the user, read without an address
-  check, size checked with ``stat`` before reading) and ``http``/``https``. Anything else
-  (``ftp:``, ``gopher:``, ``data:``, ``javascript:`` ...) is refused.
+* **Schemes.** Local paths and ``file:`` URLs (size checked with ``stat`` before reading) and
+  ``http``/``https``. Anything else (``ftp:``, ``gopher:``, ``data:``, ``javascript:`` ...) is
+  refused.
+* **Local files.** Only a photo the user names (``register --photo``) may be any file
+  (``local_files="any"``). A crawled record is a stranger's text: with ``local_files="none"`` it
+  may name only files inside ``photos_root`` (a folder the user trusts, ``--photos-dir``), judged
+  after resolving ``..`` and symlinks, and with no such folder none at all. A path outside gets
+  the same refusal whether or not it exists, so errors do not reveal which paths exist, and no
+  error ever shows a file's (or a body's) bytes.
 * **Addresses.** Every TCP connection goes through :class:`_VettingBackend`: it resolves the
   host with :func:`socket.getaddrinfo`, refuses when *any* resolved address is not public
   (loopback, RFC 1918, ULA, link-local with the 169.254.169.254 cloud metadata service, CGNAT,
@@ -49,7 +55,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
@@ -60,7 +66,14 @@ from clonecheck import __version__
 from clonecheck.config import Config
 from clonecheck.errors import PhotoError
 
-__all__ = ["FetchPolicy", "Fetched", "PhotoFetcher", "sniff_image", "unsafe_address_reason"]
+__all__ = [
+    "FetchPolicy",
+    "Fetched",
+    "PhotoFetcher",
+    "local_refusal",
+    "sniff_image",
+    "unsafe_address_reason",
+]
 
 DEFAULT_USER_AGENT = (
     f"clonecheck/{__version__} "
@@ -114,10 +127,22 @@ class FetchPolicy:
     #: intranet mirror, or the tests' local server. Matched against the host as written in the
     #: URL, lower-cased, with the port made explicit (80/443 when the URL has none).
     trusted_hosts: frozenset[str] = field(default_factory=frozenset)
+    #: ``"any"``: local paths are the user's own choice (register/check --photo); ``"none"``:
+    #: they come from a crawled record and are refused unless inside ``photos_root``
+    local_files: Literal["any", "none"] = "any"
+    #: the folder whose files a crawled record may name (``import --photos-dir``); relative
+    #: paths resolve against it
+    photos_root: Path | None = None
 
     @classmethod
     def from_config(
-        cls, config: Config, *, allow_private: bool = False, offline: bool = False
+        cls,
+        config: Config,
+        *,
+        allow_private: bool = False,
+        offline: bool = False,
+        local_files: Literal["any", "none"] = "any",
+        photos_root: Path | None = None,
     ) -> FetchPolicy:
         return cls(
             timeout_s=config.fetch_timeout_s,
@@ -125,6 +150,8 @@ class FetchPolicy:
             max_redirects=config.fetch_max_redirects,
             allow_private=allow_private,
             offline=offline,
+            local_files=local_files,
+            photos_root=photos_root,
         )
 
 
@@ -157,9 +184,19 @@ def sniff_image(head: bytes) -> str | None:
 
 
 def _check_magic(source: str, head: bytes) -> None:
+    # never the bytes themselves: they may be a private file's content or a stranger's text
     if sniff_image(head) is None:
-        shown = f"starts with {head[:16]!r}" if head else "empty"
-        raise PhotoError(source, f"not an image ({shown})")
+        raise PhotoError(source, f"not an image ({'unrecognised format' if head else 'empty'})")
+
+
+def local_refusal(root: Path | None) -> str:
+    """Why a crawled record's local path is not read; the same whether or not it exists."""
+    if root is None:
+        return (
+            "local file refused: an imported record may name local photos only inside a "
+            "folder you trust (import --photos-dir DIR)"
+        )
+    return f"local file refused: outside the trusted photos folder {root}"
 
 
 def _size_text(limit: int) -> str:
@@ -509,6 +546,8 @@ class PhotoFetcher:
         )
         self._host_slots: dict[str, threading.BoundedSemaphore] = {}
         self._slots_lock = threading.Lock()
+        root = policy.photos_root
+        self._root = Path(root).expanduser().resolve() if root is not None else None
 
     def __enter__(self) -> PhotoFetcher:
         return self
@@ -560,13 +599,33 @@ class PhotoFetcher:
 
     # --- files ----------------------------------------------------------------------------
 
+    def _allowed_path(self, source: str, path: Path) -> Path:
+        """``path`` when the policy lets a reference read it: inside the trusted folder once
+        ``..`` and symlinks are resolved (then the resolved path, so a link cannot be swapped
+        between check and read), or anywhere for the user's own photos."""
+        root = self._root
+        if root is None:
+            if self.policy.local_files == "none":
+                raise PhotoError(source, local_refusal(None))
+            return path
+        try:
+            resolved = (root / path).resolve()  # an absolute path replaces root
+        except (OSError, RuntimeError, ValueError):  # symlink loop, NUL byte
+            raise PhotoError(source, local_refusal(root)) from None
+        if not resolved.is_relative_to(root):
+            raise PhotoError(source, local_refusal(root))
+        return resolved
+
     def _read_file(self, source: str, path: Path) -> Fetched:
+        path = self._allowed_path(source, path)
         try:
             info = path.stat()
         except FileNotFoundError:
             raise PhotoError(source, "file not found") from None
         except OSError as exc:
             raise PhotoError(source, f"cannot read file: {exc.strerror or exc}") from None
+        except ValueError:  # a NUL byte in the path
+            raise PhotoError(source, "not a valid file path") from None
         if path.is_dir():
             raise PhotoError(source, "is a directory, not a photo file")
         if not path.is_file():

@@ -12,9 +12,11 @@
 * **Rows.** A row without a handle is a :class:`RecordProblem` (``line N``, the line the row
   starts on) and the rest of the file imports. A count that is not a whole number is dropped
   (``None``) without a problem: the profile is still worth comparing.
-* **Photos.** http(s) and ``file:`` URLs are kept; anything else is a path relative to the file's
-  folder, stored absolute. Twitter ``_normal`` avatars become ``_400x400`` (see
-  :func:`~clonecheck.ingest._common.twitter_photo_url`). Empty -> no photo.
+* **Photos.** http(s) and ``file:`` URLs are kept; anything else is a path relative to the
+  folder the user trusts (``--photos-dir``), stored absolute; without one it is kept as written
+  and refused when fetched (a stranger's record must not read local files). Twitter ``_normal``
+  avatars become ``_400x400`` (see :func:`~clonecheck.ingest._common.twitter_photo_url`). Empty
+  -> no photo.
 """
 
 from __future__ import annotations
@@ -130,7 +132,7 @@ def row_to_profile(
     row: Mapping[str, Any],
     columns: Mapping[str, str],
     platform: str | None,
-    base: Path,
+    photos_root: Path | None,
     raw: Mapping[str, Any],
 ) -> Profile | str:
     """A Profile for one row, or the reason it has none."""
@@ -161,7 +163,7 @@ def row_to_profile(
         created_at=timestamp(value("created_at")),
         followers=count(value("followers")),
         following=count(value("following")),
-        photo=photo_from(value("photo"), base),
+        photo=photo_from(value("photo"), photos_root),
         raw=dict(raw),
     )
 
@@ -190,7 +192,12 @@ class CsvReader:
         )
 
     def read(
-        self, path: Path, *, platform: str | None, mapping: Mapping[str, str] | None
+        self,
+        path: Path,
+        *,
+        platform: str | None,
+        mapping: Mapping[str, str] | None,
+        photos_root: Path | None = None,
     ) -> Iterator[Profile | RecordProblem]:
         content = read_text(path)
         header = content.split("\n", 1)[0]
@@ -202,7 +209,6 @@ class CsvReader:
         columns = [column.strip() for column in columns]
         fields = resolve_columns(path, columns, mapping)
         fallback = default_platform(path, columns, platform)
-        base = path.resolve().parent
         file = str(path)
         while True:
             start = reader.line_num + 1
@@ -224,7 +230,7 @@ class CsvReader:
                 continue
             row = dict(zip(columns, cells, strict=False))
             raw = dict(row)
-            result = row_to_profile(row, fields, fallback, base, raw)
+            result = row_to_profile(row, fields, fallback, photos_root, raw)
             if isinstance(result, str):
                 yield RecordProblem(file, f"line {start}", result)
             else:
@@ -251,7 +257,12 @@ class JsonLinesReader:
         return content.lines is not None
 
     def read(
-        self, path: Path, *, platform: str | None, mapping: Mapping[str, str] | None
+        self,
+        path: Path,
+        *,
+        platform: str | None,
+        mapping: Mapping[str, str] | None,
+        photos_root: Path | None = None,
     ) -> Iterator[Profile | RecordProblem]:
         content = load_json(path)
         lines = content.lines
@@ -271,7 +282,6 @@ class JsonLinesReader:
                         keys.append(key)
         resolve_columns(path, keys, mapping)
         fallback = default_platform(path, keys, platform)
-        base = path.resolve().parent
         file = str(path)
         for line in lines:
             location = f"{unit} {line.number}"
@@ -283,7 +293,7 @@ class JsonLinesReader:
                 continue
             row = dict(line.value)
             own = choose_columns(list(row), mapping)  # records may differ in their keys
-            result = row_to_profile(row, own, fallback, base, line.value)
+            result = row_to_profile(row, own, fallback, photos_root, line.value)
             if isinstance(result, str):
                 yield RecordProblem(file, location, result)
             else:

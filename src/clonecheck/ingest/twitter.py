@@ -25,6 +25,7 @@ from clonecheck.ingest._common import (
     count,
     dicts,
     get_path,
+    inside,
     is_url,
     load_document,
     peek_document,
@@ -100,7 +101,12 @@ class TwitterV1Reader:
         return _is_v1_user(users)
 
     def read(
-        self, path: Path, *, platform: str | None, mapping: Mapping[str, str] | None
+        self,
+        path: Path,
+        *,
+        platform: str | None,
+        mapping: Mapping[str, str] | None,
+        photos_root: Path | None = None,
     ) -> Iterator[Profile | RecordProblem]:
         reject_mapping(self.name, path, mapping)
         users = _v1_users(load_document(path))
@@ -171,7 +177,12 @@ class TwitterV2Reader:
         return _is_v2(peek_document(path, head))
 
     def read(
-        self, path: Path, *, platform: str | None, mapping: Mapping[str, str] | None
+        self,
+        path: Path,
+        *,
+        platform: str | None,
+        mapping: Mapping[str, str] | None,
+        photos_root: Path | None = None,
     ) -> Iterator[Profile | RecordProblem]:
         reject_mapping(self.name, path, mapping)
         document = load_document(path)
@@ -252,7 +263,8 @@ class TwitterArchiveReader:
 
     Input: the archive root, its ``data`` folder, or any ``window.YTD`` file inside ``data``.
     The avatar is the archive's own copy in ``data/profile_media`` when present (named
-    ``<accountId>-<file>`` by Twitter, or ``<file>``), else ``avatarMediaUrl``.
+    ``<accountId>-<file>`` by Twitter, or ``<file>``), else ``avatarMediaUrl``; local copies are
+    used only inside the trusted photos folder (the archive folder itself when it is imported).
     """
 
     name: str = "twitter-archive"
@@ -264,14 +276,18 @@ class TwitterArchiveReader:
         return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"window.YTD.")
 
     def read(
-        self, path: Path, *, platform: str | None, mapping: Mapping[str, str] | None
+        self,
+        path: Path,
+        *,
+        platform: str | None,
+        mapping: Mapping[str, str] | None,
+        photos_root: Path | None = None,
     ) -> Iterator[Profile | RecordProblem]:
         reject_mapping(self.name, path, mapping)
         data = _archive_data_dir(path)
         account_file = data / "account.js" if data is not None else None
         if account_file is None or not account_file.is_file():
             raise FormatError(f"{path}: no account.js found; give the archive's root folder")
-        root = data.parent if data is not None and data.name == "data" else account_file.parent
         accounts = read_ytd(account_file)
         profile_file = account_file.parent / "profile.js"
         profiles = read_ytd(profile_file) if profile_file.is_file() else []
@@ -296,17 +312,20 @@ class TwitterArchiveReader:
                 url=text(get_path(profile, "description", "website")),
                 link=profile_link(handle),
                 created_at=timestamp(account.get("createdAt")),
-                photo=_archive_photo(profile, account_file.parent, root, account_id),
+                photo=_archive_photo(profile, account_file.parent, photos_root, account_id),
                 raw={"account": account, "profile": profile},
             )
 
 
 def _archive_photo(
-    profile: Mapping[str, Any], data: Path, root: Path, account_id: str | None
+    profile: Mapping[str, Any], data: Path, root: Path | None, account_id: str | None
 ) -> Photo | None:
+    """The archive's own copy of the avatar, looked for only inside the trusted ``root``."""
     reference = text(profile.get("avatarMediaUrl"))
     if not reference:
         return None
+    if root is None:
+        return photo_from(reference)
     name = reference.rstrip("/").rsplit("/", 1)[-1]
     media = data / "profile_media"
     candidates = [media / f"{account_id}-{name}"] if account_id else []
@@ -314,7 +333,7 @@ def _archive_photo(
     if not is_url(reference):
         candidates.append(root / reference)
     for candidate in candidates:
-        if candidate.is_file():
+        if inside(candidate, root) and candidate.is_file():
             return Photo(source=str(candidate.resolve()))
     return photo_from(reference, root)
 
@@ -349,7 +368,12 @@ class TwiBotReader:
         return _is_twibot(peek_document(path, head))
 
     def read(
-        self, path: Path, *, platform: str | None, mapping: Mapping[str, str] | None
+        self,
+        path: Path,
+        *,
+        platform: str | None,
+        mapping: Mapping[str, str] | None,
+        photos_root: Path | None = None,
     ) -> Iterator[Profile | RecordProblem]:
         reject_mapping(self.name, path, mapping)
         document = load_document(path)

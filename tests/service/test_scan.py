@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import clonecheck.service
+import clonecheck.service.scanning
 from clonecheck.service import Service
 from clonecheck.store import Store
 
@@ -30,7 +30,7 @@ INNOCENTS = [
 
 
 def scan_keys(tmp_path: Path, block: int, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    monkeypatch.setattr(clonecheck.service, "SCAN_BLOCK", block)
+    monkeypatch.setattr(clonecheck.service.scanning, "SCAN_BLOCK", block)
     service = Service(Store.open(tmp_path / f"block{block}.db"))
     service.register("Ada Lovelace", handles=["adalovelace"])
     crawl = tmp_path / "crawl.csv"

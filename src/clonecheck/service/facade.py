@@ -1,0 +1,126 @@
+"""``Service``: the use cases behind one object, as the CLI, the web app and the scripts call
+them. Each method hands on to its use-case module; the object only holds what they share (the
+store, the configuration, the progress display, the photo fetch policy)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from clonecheck.config import Config
+from clonecheck.match.rarity import NameRarity
+from clonecheck.models import Identity, Match, PhotoFeatures
+from clonecheck.service import checking, importing, registration, scanning, thumbnails
+from clonecheck.service.importing import ImportSummary
+from clonecheck.service.photos import PhotoAnalyser
+from clonecheck.service.progress import Progress, SilentProgress
+from clonecheck.service.scanning import ScanResult
+from clonecheck.store import Store
+
+
+@dataclass
+class Service:
+    store: Store
+    config: Config = field(default_factory=Config)
+    progress: Progress = field(default_factory=SilentProgress)
+    allow_private: bool = False
+    offline: bool = False
+
+    @property
+    def photos(self) -> PhotoAnalyser:
+        return PhotoAnalyser(self.store, self.config, self.allow_private, self.offline)
+
+    # --- identities ----------------------------------------------------------------------
+
+    def register(
+        self,
+        name: str,
+        *,
+        handles: Sequence[str] = (),
+        photos: Sequence[str] = (),
+        own: Sequence[str] = (),
+        bio: str = "",
+        slug: str | None = None,
+    ) -> Identity:
+        """Register a person. Every photo must be readable and show a face, or nothing is stored."""
+        return registration.register(
+            self.photos, name, handles=handles, sources=photos, own=own, bio=bio, slug=slug
+        )
+
+    def identities(self) -> list[Identity]:
+        return self.store.identities()
+
+    def identity(self, slug: str) -> Identity:
+        return self.store.identity(slug)
+
+    def remove_identity(self, slug: str) -> Identity:
+        return self.store.remove_identity(slug)
+
+    # --- import, scan, check -------------------------------------------------------------
+
+    def import_file(
+        self,
+        path: Path,
+        *,
+        source_format: str | None = None,
+        platform: str | None = None,
+        mapping: dict[str, str] | None = None,
+    ) -> ImportSummary:
+        """Import profiles from a file (``importing.import_file``)."""
+        return importing.import_file(
+            self.photos,
+            self.progress,
+            path,
+            source_format=source_format,
+            platform=platform,
+            mapping=mapping,
+        )
+
+    def scan(self, *, identity: str | None = None, record: bool = True) -> ScanResult:
+        """Every stored profile against every identity (or one), as one recorded scan."""
+        return scanning.scan(self.photos, self.progress, identity=identity, record=record)
+
+    def check(
+        self,
+        *,
+        name: str = "",
+        handle: str = "",
+        photo: str | None = None,
+        photo_source: str | None = None,
+        bio: str = "",
+        platform: str = "reported",
+        identity: str | None = None,
+    ) -> list[Match]:
+        """Judge one reported account against the registry (``checking.check``)."""
+        return checking.check(
+            self.photos,
+            name=name,
+            handle=handle,
+            photo=photo,
+            photo_source=photo_source,
+            bio=bio,
+            platform=platform,
+            identity=identity,
+        )
+
+    # --- photos and names, for the other use cases ---------------------------------------
+
+    def ensure_faces(
+        self, digests: Iterable[str], pool: Executor | None = None
+    ) -> dict[str, PhotoFeatures]:
+        """Features of these stored photos, the face model run on those that missed it."""
+        return self.photos.ensure_faces(digests, pool)
+
+    def identity_photos(self, identities: Sequence[Identity]) -> dict[str, PhotoFeatures]:
+        """Registered photos' features (largest face only), with their crop hashes."""
+        return self.photos.identity_photos(identities)
+
+    def name_rarity(self) -> NameRarity:
+        """Token frequencies of the stored profiles' names."""
+        return scanning.name_rarity(self.store)
+
+    def thumbnails(self, matches: Iterable[Match]) -> dict[str, bytes]:
+        """Thumbnails of the photos the matches show, made and kept on first use."""
+        return thumbnails.thumbnails(self.store, self.config, matches)

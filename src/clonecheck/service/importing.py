@@ -1,0 +1,163 @@
+"""Importing crawled profiles from a file: read them, fetch and analyse their photos (once per
+source, once per digest), and store them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from clonecheck.errors import PhotoError
+from clonecheck.features import imaging
+from clonecheck.ingest import read_profiles
+from clonecheck.ingest.interface import RecordProblem
+from clonecheck.ingest.photos import Fetched
+from clonecheck.match.candidates import iter_blocks
+from clonecheck.models import PhotoFeatures, Profile
+from clonecheck.service.photos import HASH_POOL_MIN_WORKERS, MIN_POOL_JOBS, PhotoAnalyser
+from clonecheck.service.progress import Progress
+
+#: photos fetched, analysed and saved per transaction during an import
+PHOTO_BLOCK = 256
+
+#: per source: its features (with the bytes when they are new and to be saved) or the reason
+Analysed = tuple[PhotoFeatures | None, bytes | None, str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    file: str
+    inserted: int
+    updated: int
+    unchanged: int
+    problems: tuple[RecordProblem, ...]
+    photo_errors: tuple[tuple[str, str], ...]  # (profile key, reason)
+    photos_fetched: int
+    photos_cached: int
+
+    @property
+    def skipped(self) -> int:
+        return len(self.problems)
+
+
+def import_file(
+    photos: PhotoAnalyser,
+    progress: Progress,
+    path: Path,
+    *,
+    source_format: str | None = None,
+    platform: str | None = None,
+    mapping: dict[str, str] | None = None,
+) -> ImportSummary:
+    """Import profiles from a file; photos are fetched once per source and analysed once per
+    digest. Photos are saved as they are analysed (a re-run resumes), the profiles in one
+    transaction at the end, so an interrupted import leaves no half-imported profile."""
+    profiles: list[Profile] = []
+    problems: list[RecordProblem] = []
+    for item in read_profiles(
+        path, source_format=source_format, platform=platform, mapping=mapping
+    ):
+        if isinstance(item, RecordProblem):
+            problems.append(item)
+        else:
+            profiles.append(item)
+    resolved, fetched, cached = resolve_photos(photos, progress, profiles)
+    photo_errors = tuple(
+        (p.key, p.photo.error) for p in resolved if p.photo is not None and p.photo.error
+    )
+    with photos.store.transaction():
+        counts = photos.store.upsert_profiles(resolved, source_file=str(path))
+    return ImportSummary(
+        file=str(path),
+        inserted=counts.inserted,
+        updated=counts.updated,
+        unchanged=counts.unchanged,
+        problems=tuple(problems),
+        photo_errors=photo_errors,
+        photos_fetched=fetched,
+        photos_cached=cached,
+    )
+
+
+def resolve_photos(
+    photos: PhotoAnalyser, progress: Progress, profiles: Sequence[Profile]
+) -> tuple[list[Profile], int, int]:
+    """Attach digest (or error) to every profile's photo, fetching only what is not cached;
+    returns the profiles, and how many photos were fetched and found cached.
+
+    Photos are fetched by threads and analysed by worker processes, a block at a time, and
+    each block is saved in its own transaction: an interrupted import resumes where it
+    stopped, because the next run finds those photos in the cache."""
+    store = photos.store
+    outcome: dict[str, tuple[str | None, str | None]] = {}
+    to_fetch: list[str] = []
+    for source in dict.fromkeys(p.photo.source for p in profiles if p.photo is not None):
+        cached = store.cached_source(source)
+        if cached is not None and cached[0] is not None and store.has_photo(cached[0]):
+            outcome[source] = cached
+        else:
+            to_fetch.append(source)
+    cached_count = len(outcome)
+    if to_fetch:
+        progress.start("Fetching and analysing photos", len(to_fetch))
+        with photos.fetcher() as fetcher, photos.pool() as pool:
+            for block in iter_blocks(fetcher.fetch_many(to_fetch), PHOTO_BLOCK):
+                results = analyse_block(photos, block, pool)
+                for source, (features, _, error) in results.items():
+                    outcome[source] = (features.digest if features else None, error)
+                with store.transaction():
+                    store.save_photos([(f, data) for f, data, _ in results.values() if f and data])
+                    store.record_sources([(source, *outcome[source]) for source in results])
+                if photos.config.faces_for_all:
+                    new = (f.digest for f, data, _ in results.values() if f and data)
+                    with store.transaction():
+                        photos.ensure_faces(new, pool)
+                progress.advance(len(block))
+        progress.finish()
+    resolved = []
+    for profile in profiles:
+        if profile.photo is None:
+            resolved.append(profile)
+            continue
+        digest, error = outcome[profile.photo.source]
+        resolved.append(replace(profile, photo=replace(profile.photo, digest=digest, error=error)))
+    fetched = sum(1 for source in to_fetch if outcome[source][0] is not None)
+    return resolved, fetched, cached_count
+
+
+def analyse_block(
+    photos: PhotoAnalyser,
+    block: Sequence[tuple[str, Fetched | PhotoError]],
+    pool: Executor | None,
+) -> dict[str, Analysed]:
+    """Features (new ones with their bytes to save) or the reason, for each fetched source;
+    a digest already in the store is not analysed again."""
+    results: dict[str, Analysed] = {}
+    fresh: list[tuple[str, bytes]] = []
+    for source, fetched in block:
+        if isinstance(fetched, PhotoError):
+            results[source] = (None, None, fetched.reason)
+            continue
+        digest = imaging.content_digest(fetched.data)
+        known = photos.store.photo_features([digest]).get(digest)
+        if known is not None:
+            results[source] = (known, None, None)
+        else:
+            fresh.append((source, fetched.data))
+    config = photos.config
+    if pool is None or len(fresh) < MIN_POOL_JOBS or photos.workers() < HASH_POOL_MIN_WORKERS:
+        analysed = [imaging.analyse_for_store(d, s, config) for s, d in fresh]
+    else:
+        analysed = list(
+            pool.map(
+                imaging.analyse_for_store,
+                [d for _, d in fresh],
+                [s for s, _ in fresh],
+                [config] * len(fresh),
+                chunksize=16,
+            )
+        )
+    for (source, data), (features, error) in zip(fresh, analysed, strict=True):
+        results[source] = (features, data if features is not None else None, error)
+    return results

@@ -1,0 +1,130 @@
+"""The inner step of a scan, with no store and no process pool: which registered identities
+may each profile of a partition imitate, and how alike are they.
+
+Everything it needs is in one picklable ``ScanIndex``, built once per scan, so a process pool
+(or any worker that receives pickled arguments) can run ``score_partition`` unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from clonecheck.config import Config
+from clonecheck.match.candidates import CandidateIndex
+from clonecheck.match.rarity import NameRarity
+from clonecheck.match.score import score_pair
+from clonecheck.models import FaceStatus, Identity, Match, PhotoFeatures, Profile, Verdict
+
+#: (profile key, handle, name): the cheap columns the name lookup needs
+ProfileName = tuple[str, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class ScanIndex:
+    """What every partition of a scan is scored against."""
+
+    identities: tuple[Identity, ...]
+    #: digest -> features of each registered photo: its largest face only, with crop hashes
+    identity_photos: Mapping[str, PhotoFeatures]
+    candidates: CandidateIndex
+    #: token frequencies of every stored profile's name, not only the partition's
+    rarity: NameRarity
+    #: account key -> the identity that owns it: never reported, against anyone
+    owned: Mapping[str, Identity]
+    config: Config
+
+    @classmethod
+    def build(
+        cls,
+        identities: Sequence[Identity],
+        identity_photos: Mapping[str, PhotoFeatures],
+        rarity: NameRarity,
+        owned: Mapping[str, Identity],
+        config: Config,
+    ) -> ScanIndex:
+        candidates = CandidateIndex(list(identities), identity_photos, config)
+        return cls(tuple(identities), identity_photos, candidates, rarity, owned, config)
+
+    def photos_of(self, position: int) -> list[PhotoFeatures]:
+        """The registered photos' features of the identity at ``position``."""
+        digests = (p.digest for p in self.identities[position].photos if p.digest)
+        return [self.identity_photos[d] for d in digests if d in self.identity_photos]
+
+
+def find_candidates(
+    names: Iterable[ProfileName], photos: Mapping[str, PhotoFeatures], index: ScanIndex
+) -> dict[str, set[int]]:
+    """Profile key -> positions (in ``index.identities``) of the identities it may imitate by
+    name, photo hash or face; ``photos`` holds each profile's photo features by profile key.
+    Profiles with no candidate are left out."""
+    pairs: dict[str, set[int]] = {}
+    for key, handle, name in names:
+        hits = index.candidates.by_name(handle, name)
+        if hits:
+            pairs[key] = set(hits)
+    keys = list(photos)
+    features = [photos[key] for key in keys]
+    for key, hits in zip(keys, index.candidates.by_photo(features), strict=True):
+        if hits:
+            pairs.setdefault(key, set()).update(hits)
+    for key, hits in zip(keys, index.candidates.by_face(features), strict=True):
+        if hits:
+            pairs.setdefault(key, set()).update(hits)
+    return pairs
+
+
+def faces_wanted(
+    pairs: Mapping[str, Iterable[int]], photos: Mapping[str, PhotoFeatures], index: ScanIndex
+) -> set[str]:
+    """Digests of the candidates' photos the face model has not seen yet, of those compared
+    with an identity that has a face: the model runs on nothing else."""
+    return {
+        photos[key].digest
+        for key, positions in pairs.items()
+        if key in photos
+        and photos[key].face_status is FaceStatus.NOT_COMPUTED
+        and any(index.candidates.has_faces(p) for p in positions)
+    }
+
+
+def score_partition(
+    profiles: Sequence[Profile],
+    photos: Mapping[str, PhotoFeatures],
+    index: ScanIndex,
+    candidates: Mapping[str, Iterable[int]] | None = None,
+) -> list[Match]:
+    """Every match (verdict above none) of these profiles against the index's identities.
+
+    ``photos`` holds the features of the profiles' photos by digest (missing ones count as no
+    photo). ``candidates`` (profile key -> identity positions) are the pairs to score; without
+    them they are found here. A scan passes the ones it found before it ran the face model on
+    the candidates' photos, so that a face first seen in this scan adds no pairs of its own.
+    Profiles that are some identity's own account are never matched."""
+    profiles = [p for p in profiles if p.account.key not in index.owned]
+    if candidates is None:
+        by_key = {
+            p.key: photos[p.photo.digest]
+            for p in profiles
+            if p.photo is not None and p.photo.digest and p.photo.digest in photos
+        }
+        candidates = find_candidates(((p.key, p.handle, p.name) for p in profiles), by_key, index)
+    matches: list[Match] = []
+    for profile in profiles:
+        positions = candidates.get(profile.key)
+        if not positions:
+            continue
+        digest = profile.photo.digest if profile.photo is not None else None
+        profile_photo = photos.get(digest) if digest else None
+        for position in sorted(positions):
+            match = score_pair(
+                index.identities[position],
+                index.photos_of(position),
+                profile,
+                profile_photo,
+                index.config,
+                index.rarity,
+            )
+            if match.verdict is not Verdict.NONE:
+                matches.append(match)
+    return matches

@@ -1,0 +1,155 @@
+"""One benchmark run: build the world, import and scan it with the real service, time it, score
+clonecheck and the baselines, draw the curve, time the scan at scale.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from bench.baselines import baselines
+from bench.common import KINDS, SIZES, log
+from bench.embeddings import Embeddings
+from bench.metrics import evaluate, false_positives, innocent_flag_rate, pr_curve
+from bench.plot import draw_pr
+from bench.scaling import scaling
+from bench.world import build_world, composition, write_csv
+from clonecheck.config import DEFAULT
+from clonecheck.features import imaging
+from clonecheck.models import Verdict
+from clonecheck.service import Service
+from clonecheck.store import Store
+
+
+def peak_mib() -> tuple[float, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def run(
+    seed: int,
+    size: str = "full",
+    workdir: Path | None = None,
+    *,
+    with_scaling: bool = True,
+    with_baselines: bool = True,
+    plot: Path | None = None,
+) -> dict[str, Any]:
+    config = DEFAULT
+    workers = config.workers or os.cpu_count() or 1
+    embeddings = Embeddings(config, workers)
+    with tempfile.TemporaryDirectory(dir=workdir) as temp:
+        folder = Path(temp)
+        db = folder / "clonecheck.db"
+        store = Store.open(db)
+        service = Service(store, config=config, offline=True)
+        started = time.perf_counter()
+        world = build_world(seed, size, folder, service, embeddings)
+        built = time.perf_counter() - started
+        crawl = write_csv(world)
+        log(f"world: {len(world.people)} identities, {len(world.rows)} profiles ({built:.0f} s)")
+
+        started = time.perf_counter()
+        summary = service.import_file(crawl)
+        import_s = time.perf_counter() - started
+        log(
+            f"import: {import_s:.1f} s, {summary.inserted} profiles, "
+            f"{len(summary.photo_errors)} photo errors"
+        )
+        started = time.perf_counter()
+        scan = service.scan()
+        scan_s = time.perf_counter() - started
+        log(f"scan: {scan_s:.1f} s, {len(scan.matches)} matches, {scan.faces_computed} faces")
+        memory = peak_mib()
+        # the import's decode + hash stage alone, one process, on the same photos as bytes
+        blobs = [path.read_bytes() for path in world.photo_files.values()]
+        started = time.perf_counter()
+        for data in blobs:
+            imaging.analyse(data, "benchmark", config)
+        hash_s = time.perf_counter() - started
+
+        by_key = {f"twitter:id:{r.id}": r for r in world.rows}
+        likely: dict[str, set[str]] = {}
+        either: dict[str, set[str]] = {}
+        for match in scan.matches:
+            row = by_key[match.profile.key]
+            either.setdefault(row.id, set()).add(match.identity.slug)
+            if match.verdict is Verdict.LIKELY_CLONE:
+                likely.setdefault(row.id, set()).add(match.identity.slug)
+        own_flagged = sum(1 for r in world.rows if r.category == "own account" and either.get(r.id))
+
+        # every candidate pair's score, for the curve: the same scan with no lower cut
+        curve_config = replace(config, possible_threshold=0.0)
+        all_pairs = Service(store, config=curve_config, offline=True).scan(record=False)
+        scores = {
+            (by_key[m.profile.key].id, m.identity.slug): m.score
+            for m in all_pairs.matches
+            if not m.identity.owns(m.profile)
+        }
+
+        result: dict[str, Any] = {
+            "seed": seed,
+            "size": size,
+            "identities": len(world.people),
+            "people": world.people,
+            "skipped_photos": world.skipped_photos,
+            "composition": composition(world),
+            "likely": evaluate(world, likely),
+            "either": evaluate(world, either),
+            "innocent_likely": innocent_flag_rate(world, likely),
+            "innocent_either": innocent_flag_rate(world, either),
+            "own_flagged": own_flagged,
+            "own_total": sum(1 for r in world.rows if r.category == "own account"),
+            "profiles": len(world.rows),
+            "import_s": import_s,
+            "scan_s": scan_s,
+            "stage_s": dict(scan.stage_seconds),
+            "hash_photos": len(blobs),
+            "hash_s": hash_s,
+            "faces_computed": scan.faces_computed,
+            "matches": len(scan.matches),
+            "photo_errors": len(summary.photo_errors),
+            "memory_mib": memory,
+            "pool_people": len(world.pool),
+            "false_positive_examples": false_positives(world, scan.matches, by_key),
+        }
+        kinds = ("overall", *KINDS)
+        result["curves"] = {k: pr_curve(world, scores, k) for k in kinds}
+        if with_baselines:
+            log("baselines: face embeddings of every profile photo ...")
+            started = time.perf_counter()
+            embeddings.compute([p.read_bytes() for p in world.photo_files.values()])
+            result["baseline_faces_s"] = time.perf_counter() - started
+            found = baselines(world, world.people, embeddings)
+            result["baselines"] = {k: evaluate(world, v) for k, v in found.items()}
+            result["baseline_innocent"] = {
+                k: innocent_flag_rate(world, v) for k, v in found.items()
+            }
+            result["baseline_own"] = {
+                k: sum(1 for r in world.rows if r.category == "own account" and v.get(r.id))
+                for k, v in found.items()
+            }
+        if plot is not None:
+            overall = result["either"]["overall"], result["likely"]["overall"]
+            marks = {
+                "possible": (overall[0].recall, overall[0].precision),
+                "likely": (overall[1].recall, overall[1].precision),
+            }
+            draw_pr(
+                result["curves"],
+                marks,
+                plot,
+                f"clonecheck score, precision-recall (seed {seed}, {size})",
+            )
+        store.close()
+        if with_scaling:
+            log("scaling ...")
+            result["scaling"] = scaling(db, folder, SIZES[size].scales, seed, config)
+        result["memory_mib_end"] = peak_mib()
+    return result

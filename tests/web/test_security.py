@@ -307,6 +307,34 @@ def test_changed_password_and_role_apply_at_once(client: TestClient, db: Path) -
     assert response.status_code == 401
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/cases/99999999999999999999999",
+        "/cases/9223372036854775808",
+        "/cases/9223372036854775807",
+        "/cases/0",
+        "/cases/99999999999999999999999/evidence",
+    ],
+)
+def test_a_case_id_out_of_range_is_not_found(client: TestClient, path: str) -> None:
+    """A case id too large for SQLite is a case that does not exist (404), not a crash."""
+    sign_in(client, "ana")
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "no case #" in alert(response.text)
+
+
+def test_posting_to_a_case_id_out_of_range_is_not_found(client: TestClient, db: Path) -> None:
+    """A move sent to a case id too large for SQLite is a 404 and changes nothing."""
+    token = sign_in(client, "ana")
+    response = client.post(
+        "/cases/99999999999999999999999/note", data={"note": "hello", "csrf_token": token}
+    )
+    assert response.status_code == 404
+    assert len(events(db)) == 1
+
+
 def test_pages_forbid_scripts_and_framing(client: TestClient) -> None:
     """Every response carries a Content-Security-Policy without scripts, and no page embeds
     one."""

@@ -6,8 +6,9 @@ from __future__ import annotations
 import functools
 import html
 import json
+import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
@@ -16,7 +17,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from clonecheck.errors import FormatError, InputError
-from clonecheck.models import Photo
+from clonecheck.ingest.interface import RecordProblem
+from clonecheck.models import Photo, Profile
 
 #: suffixes that mark a file as JSON Lines even when its first line is broken
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson", ".jsonlines"})
@@ -66,15 +68,56 @@ def _json_error(path: Path, exc: json.JSONDecodeError) -> FormatError:
     )
 
 
+#: deeper JSON is refused: no profile needs it, and code that later walks the value (storing
+#: ``raw``) would run out of stack on what the parser still accepted
+MAX_DEPTH = 100
+
+
+class _TooDeepError(RecursionError):
+    pass
+
+
+def _check_depth(value: Any) -> None:
+    """_TooDeepError when ``value``'s containers nest deeper than MAX_DEPTH."""
+    if not isinstance(value, dict | list):
+        return
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        children = item.values() if isinstance(item, dict) else item
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth >= MAX_DEPTH:
+                    raise _TooDeepError
+                pending.append((child, depth + 1))
+
+
+def parse_json(text: str) -> Any:
+    """``json.loads`` that also refuses nesting deeper than MAX_DEPTH (a RecursionError, as
+    the parser's own for deeper still); a number beyond the int limits is a ValueError."""
+    value = json.loads(text)
+    _check_depth(value)
+    return value
+
+
+def beyond_limits(exc: RecursionError | ValueError) -> str:
+    """Why valid-looking JSON could not be parsed: nesting or a number beyond sane limits."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return "a number with too many digits"
+
+
 def _split_lines(text: str) -> tuple[JsonLine, ...]:
     lines: list[JsonLine] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            lines.append(JsonLine(number, json.loads(line)))
+            lines.append(JsonLine(number, parse_json(line)))
         except json.JSONDecodeError as exc:
             lines.append(JsonLine(number, error=f"invalid JSON: {exc.msg} at column {exc.colno}"))
+        except (RecursionError, ValueError) as exc:  # deep nesting, int conversion limit
+            lines.append(JsonLine(number, error=f"invalid JSON: {beyond_limits(exc)}"))
     return tuple(lines)
 
 
@@ -85,18 +128,23 @@ def _load_cached(path: str, _mtime_ns: int, _size: int) -> JsonContent:
     if file.suffix.lower() in JSONL_SUFFIXES:
         return JsonContent(lines=_split_lines(text))
     try:
-        return JsonContent(document=json.loads(text))
+        return JsonContent(document=parse_json(text))
     except json.JSONDecodeError as exc:
         first = next((line for line in text.splitlines() if line.strip()), "")
         if exc.msg == "Extra data" and _parses(first):
             return JsonContent(lines=_split_lines(text))
         raise _json_error(file, exc) from exc
+    except (RecursionError, ValueError) as exc:  # deep nesting, int conversion limit
+        first = next((line for line in text.splitlines() if line.strip()), "")
+        if _parses(first) and first.strip() != text.strip():
+            return JsonContent(lines=_split_lines(text))  # JSON Lines with one bad line
+        raise FormatError(f"{file} cannot be read as JSON: {beyond_limits(exc)}") from None
 
 
 def _parses(line: str) -> bool:
     try:
-        json.loads(line)
-    except json.JSONDecodeError:
+        parse_json(line)
+    except (RecursionError, ValueError):  # JSONDecodeError is a ValueError
         return False
     return True
 
@@ -138,24 +186,64 @@ def text(value: Any) -> str:
     return "" if result in ("None", "null") else result
 
 
-def count(value: Any) -> int | None:
-    """A follower/following count, or None when absent or not a whole non-negative number.
+#: the largest count SQLite's INTEGER holds
+MAX_COUNT = 2**63 - 1
 
-    A bad count is not a record problem: the profile is still worth importing without it."""
-    if isinstance(value, bool):
+
+class BadValue(ValueError):  # noqa: N818 - a record's value, caught by the readers
+    """A record holds a value no real profile can have; the record becomes a RecordProblem."""
+
+
+def _shown(value: Any) -> str:
+    raw = text(value)
+    return repr(raw if len(raw) <= 20 else raw[:20] + "...")
+
+
+def count(value: Any, name: str = "count") -> int | None:
+    """A follower/following count, or None when absent or not a number at all ("lots": the
+    profile is still worth importing without it).
+
+    A number no count can be (negative, fractional, NaN, infinite, beyond what SQLite holds)
+    is :class:`BadValue`: a record that says it is not to be trusted."""
+    if value is None or isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value if value >= 0 else None
-    raw = text(value).replace(",", "").replace("_", "")
-    if not raw:
-        return None
+    number: int | float
+    if isinstance(value, int | float):
+        number = value
+    else:
+        raw = text(value).replace(",", "").replace("_", "")
+        if not raw:
+            return None
+        if raw.lstrip("+-").isdigit() and len(raw) > 24:  # beyond any count, and int()'s limit
+            raise BadValue(f"{name} {_shown(value)} is too large to be a count")
+        try:
+            number = int(raw)
+        except ValueError:
+            try:
+                number = float(raw)
+            except ValueError:
+                return None
+    if isinstance(number, float):
+        if not math.isfinite(number) or not number.is_integer():
+            raise BadValue(f"{name} {_shown(value)} is not a whole number")
+        number = int(number)
+    if number < 0:
+        raise BadValue(f"{name} {_shown(value)} is negative")
+    if number > MAX_COUNT:
+        raise BadValue(f"{name} {_shown(value)} is too large to be a count")
+    return number
+
+
+def profile_or_problem(
+    file: str, location: str, build: Callable[[], Profile | str]
+) -> Profile | RecordProblem:
+    """The Profile ``build`` makes, or a RecordProblem at ``location`` for the reason it gives
+    (a string) or the :class:`BadValue` it raises."""
     try:
-        number = float(raw) if "." in raw else int(raw)
-    except ValueError:
-        return None
-    if isinstance(number, float) and not number.is_integer():
-        return None
-    return int(number) if number >= 0 else None
+        result = build()
+    except BadValue as exc:
+        return RecordProblem(file, location, str(exc))
+    return RecordProblem(file, location, result) if isinstance(result, str) else result
 
 
 _TWITTER_DATE = "%a %b %d %H:%M:%S %z %Y"

@@ -17,6 +17,7 @@ local accounts); a server whose WebFinger domain differs from its web host (Mast
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,6 +30,7 @@ from clonecheck.ingest._common import (
     load_document,
     peek_document,
     photo_from,
+    profile_or_problem,
     reject_mapping,
     text,
     timestamp,
@@ -137,11 +139,9 @@ class ActivityPubReader:
             if not isinstance(actor, dict):
                 yield RecordProblem(str(path), f"record {number}", "not a JSON object")
                 continue
-            result = actor_profile(actor, platform)
-            if isinstance(result, str):
-                yield RecordProblem(str(path), f"record {number}", result)
-            else:
-                yield result
+            yield profile_or_problem(
+                str(path), f"record {number}", partial(actor_profile, actor, platform)
+            )
 
 
 def _is_account(value: Any) -> bool:
@@ -172,8 +172,8 @@ def account_profile(account: Mapping[str, Any], platform: str | None) -> Profile
         bio=_strip_emoji(html_to_text(account.get("note")), shortcodes, one_line=False),
         link=url,
         created_at=timestamp(account.get("created_at")),
-        followers=count(account.get("followers_count")),
-        following=count(account.get("following_count")),
+        followers=count(account.get("followers_count"), "followers_count"),
+        following=count(account.get("following_count"), "following_count"),
         photo=photo_from(clean_url(account.get("avatar"))),
         raw=dict(account),
     )
@@ -210,8 +210,5 @@ class MastodonReader:
             if not isinstance(account, dict):
                 yield RecordProblem(str(path), f"record {number}", "not a JSON object")
                 continue
-            result = account_profile(account, platform)
-            if isinstance(result, str):
-                yield RecordProblem(str(path), f"record {number}", result)
-            else:
-                yield result
+            build = partial(account_profile, account, platform)
+            yield profile_or_problem(str(path), f"record {number}", build)

@@ -21,6 +21,7 @@ data: they are recognised so that the error says so.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from clonecheck.ingest._common import (
     load_document,
     peek_document,
     photo_from,
+    profile_or_problem,
     reject_mapping,
     text,
     timestamp,
@@ -105,8 +107,8 @@ def _profile(value: Mapping[str, Any], platform: str | None) -> Profile | str:
         bio=text(record.get("description")),
         link=f"https://bsky.app/profile/{handle}",
         created_at=timestamp(record.get("createdAt") or value.get("createdAt")),
-        followers=count(value.get("followersCount")),
-        following=count(value.get("followsCount")),
+        followers=count(value.get("followersCount"), "followersCount"),
+        following=count(value.get("followsCount"), "followsCount"),
         photo=photo_from(avatar_url(record.get("avatar"), did)),
         raw=dict(value),
     )
@@ -126,8 +128,8 @@ def _capture_profile(document: Mapping[str, Any], platform: str | None) -> Profi
         account_id=text(identity.get("DID")) or None,
         bio=text(profile.get("Description")),
         link=f"https://bsky.app/profile/{handle}",
-        followers=count(meta.get("FollowersCount")),
-        following=count(meta.get("FollowsCount")),
+        followers=count(meta.get("FollowersCount"), "FollowersCount"),
+        following=count(meta.get("FollowsCount"), "FollowsCount"),
         raw={key: value for key, value in document.items() if key != "postRecords"},
     )
 
@@ -161,8 +163,9 @@ class BlueskyReader:
                 "which describes records but holds no profile records"
             )
         if _is_capture(document):
-            result = _capture_profile(document, platform)
-            yield RecordProblem(file, "accountMeta", result) if isinstance(result, str) else result
+            yield profile_or_problem(
+                file, "accountMeta", partial(_capture_profile, document, platform)
+            )
             return
         records = _records(document)
         if records is None:
@@ -171,8 +174,4 @@ class BlueskyReader:
             if not isinstance(value, dict):
                 yield RecordProblem(file, f"record {number}", "not a JSON object")
                 continue
-            result = _profile(value, platform)
-            if isinstance(result, str):
-                yield RecordProblem(file, f"record {number}", result)
-            else:
-                yield result
+            yield profile_or_problem(file, f"record {number}", partial(_profile, value, platform))

@@ -10,8 +10,10 @@
   Twitter v1.1 user fields (``screen_name`` and ``profile_image_url*``, as in the Cresci and
   TwiBot data sets), else a FormatError asking for ``--platform``.
 * **Rows.** A row without a handle is a :class:`RecordProblem` (``line N``, the line the row
-  starts on) and the rest of the file imports. A count that is not a whole number is dropped
-  (``None``) without a problem: the profile is still worth comparing.
+  starts on) and the rest of the file imports. A count that is not a number ("lots") is
+  dropped (``None``) without a problem: the profile is still worth comparing; a number no
+  count can be (negative, fractional, NaN, infinite, huge) makes the row a problem. A quote
+  left open, which would swallow the rows after it into one field, costs only its own row.
 * **Photos.** http(s) and ``file:`` URLs are kept; anything else is a path relative to the
   folder the user trusts (``--photos-dir``), stored absolute; without one it is kept as written
   and refused when fetched (a stranger's record must not read local files). Twitter ``_normal``
@@ -24,6 +26,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +38,7 @@ from clonecheck.ingest._common import (
     load_json,
     looks_like_json,
     photo_from,
+    profile_or_problem,
     read_text,
     text,
     timestamp,
@@ -161,8 +165,8 @@ def row_to_profile(
         url=value("url"),
         link=link,
         created_at=timestamp(value("created_at")),
-        followers=count(value("followers")),
-        following=count(value("following")),
+        followers=count(value("followers"), columns.get("followers", "followers")),
+        following=count(value("following"), columns.get("following", "following")),
         photo=photo_from(value("photo"), photos_root),
         raw=dict(raw),
     )
@@ -172,6 +176,63 @@ def _delimiter(header: str) -> str:
     counts = {delimiter: header.count(delimiter) for delimiter in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
+
+
+#: a row longer than this many lines is taken for rows swallowed by an unclosed quote
+MAX_ROW_LINES = 50
+
+
+def _rows(
+    lines: Sequence[str], first: int, delimiter: str, width: int
+) -> Iterator[tuple[int, list[str] | str]]:
+    """(line number, cells or why the row is refused) for the rows from ``lines[first]`` on.
+
+    A quote left open swallows the rows after it into one field (the csv module reads on to
+    the next quote or the end of the file); such a row is refused and reading starts again on
+    the line after the one it started on, so only that row is lost."""
+    index = first
+    while index < len(lines):
+        reader = csv.reader(lines[index:], delimiter=delimiter)
+        restart = len(lines)
+        while True:
+            begin = reader.line_num
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                yield index + begin + 1, f"unreadable CSV row: {exc}"
+                continue
+            end = reader.line_num
+            reason = _swallowed(lines[index + begin : index + end], delimiter, width)
+            if reason is not None:
+                yield index + begin + 1, reason
+                restart = index + begin + 1
+                break
+            yield index + begin + 1, cells
+        index = restart
+
+
+def _swallowed(raw: Sequence[str], delimiter: str, width: int) -> str | None:
+    """Why a row that spans the physical lines ``raw`` looks like rows run together by a quote
+    left open, or None for an ordinary row (a quoted bio may hold a few line breaks)."""
+    if len(raw) < 2:
+        return None
+    try:
+        list(csv.reader(raw, delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            return (
+                "unclosed quote: the quoted field opened on this line runs to the end of the "
+                "file; this row is skipped and the lines after it are read as rows"
+            )
+    row_like = sum(1 for line in raw[1:] if width >= 3 and line.count(delimiter) >= width - 1)
+    if len(raw) > MAX_ROW_LINES or row_like >= 2:
+        return (
+            f"a quoted field runs over {len(raw)} lines, taking in what look like further rows "
+            "(an unclosed quote?); this row is skipped and the lines after it are read as rows"
+        )
+    return None
 
 
 class CsvReader:
@@ -200,24 +261,22 @@ class CsvReader:
         photos_root: Path | None = None,
     ) -> Iterator[Profile | RecordProblem]:
         content = read_text(path)
-        header = content.split("\n", 1)[0]
-        reader = csv.reader(io.StringIO(content, newline=""), delimiter=_delimiter(header))
+        delimiter = _delimiter(content.split("\n", 1)[0])
+        lines = io.StringIO(content, newline="").readlines()
+        reader = csv.reader(lines, delimiter=delimiter)
         try:
             columns = next(reader)
         except StopIteration:
             raise FormatError(f"{path} is empty; a CSV needs a header row") from None
+        except csv.Error as exc:
+            raise FormatError(f"{path}: unreadable CSV header row: {exc}") from None
         columns = [column.strip() for column in columns]
         fields = resolve_columns(path, columns, mapping)
         fallback = default_platform(path, columns, platform)
         file = str(path)
-        while True:
-            start = reader.line_num + 1
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                yield RecordProblem(file, f"line {start}", f"unreadable CSV row: {exc}")
+        for start, cells in _rows(lines, reader.line_num, delimiter, len(columns)):
+            if isinstance(cells, str):
+                yield RecordProblem(file, f"line {start}", cells)
                 continue
             if not any(cell.strip() for cell in cells):
                 continue
@@ -230,11 +289,8 @@ class CsvReader:
                 continue
             row = dict(zip(columns, cells, strict=False))
             raw = dict(row)
-            result = row_to_profile(row, fields, fallback, photos_root, raw)
-            if isinstance(result, str):
-                yield RecordProblem(file, f"line {start}", result)
-            else:
-                yield result
+            build = partial(row_to_profile, row, fields, fallback, photos_root, raw)
+            yield profile_or_problem(file, f"line {start}", build)
 
 
 class JsonLinesReader:
@@ -293,8 +349,5 @@ class JsonLinesReader:
                 continue
             row = dict(line.value)
             own = choose_columns(list(row), mapping)  # records may differ in their keys
-            result = row_to_profile(row, own, fallback, photos_root, line.value)
-            if isinstance(result, str):
-                yield RecordProblem(file, location, result)
-            else:
-                yield result
+            build = partial(row_to_profile, row, own, fallback, photos_root, line.value)
+            yield profile_or_problem(file, location, build)

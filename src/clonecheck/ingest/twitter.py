@@ -17,19 +17,23 @@ import ast
 import json
 import re
 from collections.abc import Iterator, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from clonecheck.errors import FormatError
 from clonecheck.ingest._common import (
+    beyond_limits,
     count,
     dicts,
     get_path,
     inside,
     is_url,
     load_document,
+    parse_json,
     peek_document,
     photo_from,
+    profile_or_problem,
     read_text,
     reject_mapping,
     text,
@@ -70,8 +74,8 @@ def v1_profile(user: Mapping[str, Any], platform: str | None, raw: Mapping[str, 
         url=_expanded_url(user),
         link=profile_link(handle),
         created_at=timestamp(user.get("created_at")),
-        followers=count(user.get("followers_count")),
-        following=count(user.get("friends_count")),
+        followers=count(user.get("followers_count"), "followers_count"),
+        following=count(user.get("friends_count"), "friends_count"),
         photo=photo_from(photo_url),
         raw=dict(raw),
     )
@@ -114,7 +118,9 @@ class TwitterV1Reader:
             if not isinstance(user, dict) or not text(user.get("screen_name")):
                 yield RecordProblem(str(path), f"record {number}", "no screen_name")
                 continue
-            yield v1_profile(user, platform, user)
+            yield profile_or_problem(
+                str(path), f"record {number}", partial(v1_profile, user, platform, user)
+            )
 
 
 def v2_profile(user: Mapping[str, Any], platform: str | None) -> Profile:
@@ -132,8 +138,8 @@ def v2_profile(user: Mapping[str, Any], platform: str | None) -> Profile:
         url=_expanded_url(user),
         link=profile_link(handle),
         created_at=timestamp(user.get("created_at")),
-        followers=count(metrics.get("followers_count")),
-        following=count(metrics.get("following_count")),
+        followers=count(metrics.get("followers_count"), "followers_count"),
+        following=count(metrics.get("following_count"), "following_count"),
         photo=photo_from(text(user.get("profile_image_url"))),
         raw=dict(user),
     )
@@ -212,7 +218,7 @@ class TwitterV2Reader:
             if key in seen:
                 continue
             seen.add(key)
-            yield v2_profile(item, platform)
+            yield profile_or_problem(file, location, partial(v2_profile, item, platform))
         errors = document.get("errors")
         if isinstance(errors, list):
             for i, error in enumerate(errors):
@@ -240,13 +246,15 @@ def read_ytd(path: Path) -> Any:
     if match is None:
         raise FormatError(f"{path} does not start with window.YTD.<name>.part0 = ")
     try:
-        return json.loads(content[match.end() :])
+        return parse_json(content[match.end() :])
     except json.JSONDecodeError as exc:
         column = exc.colno + (match.end() if exc.lineno == 1 else 0)
         raise FormatError(
             f"{path} is not valid JSON after its window.YTD prefix: "
             f"{exc.msg} at line {exc.lineno} column {column}"
         ) from exc
+    except (RecursionError, ValueError) as exc:
+        raise FormatError(f"{path} cannot be read as JSON: {beyond_limits(exc)}") from None
 
 
 def _archive_data_dir(path: Path) -> Path | None:
@@ -389,4 +397,6 @@ class TwiBotReader:
                 cleaned["id_str"] = text(record.get("ID"))
             cleaned["entities"] = _python_literal(user.get("entities"))
             raw = {key: value for key, value in record.items() if key != "tweet"}
-            yield v1_profile(cleaned, platform, raw)
+            yield profile_or_problem(
+                str(path), f"record {number}", partial(v1_profile, cleaned, platform, raw)
+            )

@@ -10,6 +10,7 @@ import io
 import random
 import struct
 import time
+import warnings
 import zlib
 from collections.abc import Callable
 from dataclasses import replace
@@ -479,3 +480,28 @@ def test_fuzzed_real_images_decode_or_fail_cleanly(
     except PhotoError:
         return
     assert image.mode == "RGB"
+
+
+def _with_corrupt_exif(jpeg: bytes, orientation: int) -> bytes:
+    """``jpeg`` with an EXIF block whose orientation is right but whose description tag claims
+    more bytes than the block holds (Pillow warns "Tag data larger than file")."""
+    ifd = struct.pack("<H", 2)
+    ifd += struct.pack("<HHII", 0x0112, 3, 1, orientation)
+    ifd += struct.pack("<HHII", 0x010E, 2, 4000, 30)
+    ifd += struct.pack("<I", 0)
+    app1 = b"Exif\x00\x00" + b"II*\x00" + struct.pack("<I", 8) + ifd
+    return jpeg[:2] + b"\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1 + jpeg[2:]
+
+
+def test_corrupt_exif_decodes_without_warnings() -> None:
+    """A photo with a broken EXIF block decodes (orientation still applied) and Pillow's
+    warnings about the block are not printed."""
+    data = _with_corrupt_exif(encode(Image.new("RGB", (40, 20), (10, 200, 10))), 6)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        Image.open(io.BytesIO(data)).getexif()  # the block is corrupt: Pillow does warn
+        assert caught, "the test image no longer makes Pillow warn"
+        caught.clear()
+        image = imaging.decode(data, "corrupt-exif.jpg", DEFAULT)
+    assert image.size == (20, 40)
+    assert [str(w.message) for w in caught] == []

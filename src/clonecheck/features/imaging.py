@@ -66,6 +66,10 @@ def decode(
         raise PhotoError(source, "empty file: not an image")
     try:
         with warnings.catch_warnings():
+            # Pillow warns on a stranger's broken metadata ("Corrupt EXIF data", "Tag data
+            # larger than file"): the pixels are fine and the warning is noise on stderr, so
+            # it is dropped; a possible bomb is still an error
+            warnings.simplefilter("ignore")
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             width, height = image.size

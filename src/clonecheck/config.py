@@ -56,8 +56,38 @@ class Config:
     weight_name: float = 0.50
     weight_handle: float = 0.50
     weight_bio: float = 0.45
+    #: a look-alike substitution in a handle or name that otherwise equals the registered one
+    #: (``names.lookalike_tricks``): with the name matching, that alone reaches likely
+    weight_deception: float = 0.75
+    #: account evidence (``match.account``), scaled by the strongest identity signal: metadata
+    #: alone never flags anyone; with a full name and handle match, a new bought-shaped account
+    #: is likely
+    weight_account: float = 0.60
     likely_threshold: float = 0.85
     possible_threshold: float = 0.55
+
+    # --- how deliberate a handle edit is (names.handle_edit_class) ---
+    #: the weight kept by a handle edit real people make to their own name (digits,
+    #: separators, words swapped, initials, place/profession suffixes: 34 % of genuine Cresci
+    #: handles vs 0.4 % with one typo-like edit, docs/calibration.md)
+    handle_natural_factor: float = 0.60
+
+    # --- account evidence: the account-shape model's probability of a bought account ---
+    #: at or below: no suspicion; at or above account_strong: full suspicion (linear between);
+    #: cross-validated on Cresci 2015, 0.85 flags 98.5 % of fakes and 0.8 % of genuine accounts
+    account_weak: float = 0.50
+    account_strong: float = 0.85
+    #: at or below this probability, with at least account_audience followers (and posts,
+    #: where known), an account is established: 95.5 % of genuine accounts, 0.4 % of fakes
+    account_established: float = 0.15
+    account_audience: int = 100
+    #: the name, handle and bio weight an established account keeps (its own audience makes it
+    #: the namesake, not the copy); deception, photo and face evidence are not lowered
+    account_established_factor: float = 0.60
+    #: an account created this many years after the person's own earliest account ...
+    account_gap_years: float = 1.0
+    #: ... is at least this suspicious, whatever its shape (unless established)
+    account_gap_strength: float = 0.50
 
     # --- limits on untrusted photos ---
     max_photo_bytes: int = 20 * 1024 * 1024

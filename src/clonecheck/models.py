@@ -131,6 +131,12 @@ class Profile:
     followers: int | None = None
     following: int | None = None
     photo: Photo | None = None
+    #: posts (statuses, notes) the account has published; None when the source does not say
+    posts: int | None = None
+    #: the platform's verified badge; None when the source does not say
+    verified: bool | None = None
+    #: the platform's default avatar (no photo of its own); None when the source does not say
+    default_photo: bool | None = None
     #: the record as the source gave it, so nothing it said is lost
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
@@ -156,6 +162,11 @@ class SignalKind(enum.StrEnum):
     NAME = "name"
     HANDLE = "handle"
     BIO = "bio"
+    #: a look-alike substitution (other script, I for l, 0 for o, invisible characters) in a
+    #: handle or name that otherwise equals the registered one: deliberate, not a namesake
+    DECEPTION = "deception"
+    #: the account's own shape and age (``match.account``): raises or lowers identity evidence
+    ACCOUNT = "account"
 
 
 @dataclass(frozen=True, slots=True)

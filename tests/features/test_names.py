@@ -383,3 +383,116 @@ def test_bios_are_compared_only_when_long_enough() -> None:
     other = names.compare_bios(bio, "Baker in Cork. Sourdough every single day.", min_chars=20)
     assert other is not None
     assert other.similarity < DEFAULT.bio_weak
+
+
+# --- deception: look-alike substitutions, and how deliberate a handle edit is ---------------
+
+
+@pytest.mark.parametrize(
+    ("registered", "candidate", "trick"),
+    [
+        ("adalovelace", "adaIovelace", "I for l"),
+        ("adalovelace", "ada1ovelace", "1 for l"),
+        ("adalovelace", "adal0velace", "0 for o"),
+        ("adalovelace", "аdalovelace", "Cyrillic а for a"),
+        ("adalovelace", "adalovelacе", "Cyrillic е for e"),
+        ("marymoore", "rnarymoore", "rn for m"),
+        ("adalovelace", "ada\u200dlovelace", "invisible characters"),
+    ],
+)
+def test_lookalike_handles_are_named_as_tricks(registered: str, candidate: str, trick: str) -> None:
+    """A handle that reads as the registered one but is not carries its trick by name."""
+    tricks = names.lookalike_tricks(registered, candidate, handle=True)
+    assert any(trick in t for t in tricks), tricks
+
+
+@pytest.mark.parametrize(
+    "candidate",
+    [
+        "adalovelace",
+        "AdaLovelace",
+        "@adalovelace",
+        "adalovelace84",
+        "ada_lovelace",
+        "lovelaceada",
+        "adalovelace_nyc",
+        "adalovelacce",
+        "adalovelacemd",
+    ],
+)
+def test_namesake_and_typo_handles_are_not_lookalike_tricks(candidate: str) -> None:
+    """Case, digits, separators, re-ordering, suffixes and typos are not look-alike tricks."""
+    assert names.lookalike_tricks("adalovelace", candidate, handle=True) == ()
+
+
+@pytest.mark.parametrize(
+    ("candidate", "trick"),
+    [
+        ("Adа Lovelace", "Cyrillic а for a"),
+        ("Ada Lονelace", "Greek"),
+        ("Ada Love\u200blace", "invisible characters"),
+    ],
+)
+def test_lookalike_names_are_named_as_tricks(candidate: str, trick: str) -> None:
+    """A display name with another script's letters or invisible characters is a trick."""
+    tricks = names.lookalike_tricks("Ada Lovelace", candidate, handle=False)
+    assert any(trick in t for t in tricks), tricks
+
+
+@pytest.mark.parametrize(
+    "candidate", ["ada lovelace", "Adá Lovelace", "Ada Lovelace ✨", "Lovelace Ada", "Ada L."]
+)
+def test_namesake_spellings_of_a_name_are_not_tricks(candidate: str) -> None:
+    """Case, accents, emoji, word order and initials are how real people write their names."""
+    assert names.lookalike_tricks("Ada Lovelace", candidate, handle=False) == ()
+
+
+@pytest.mark.parametrize(
+    ("candidate", "expected"),
+    [
+        ("adalovelace", names.HandleEdit.SAME),
+        ("adaIovelace", names.HandleEdit.LOOKALIKE),
+        ("adalovelacce", names.HandleEdit.TYPO),
+        ("adalovlace", names.HandleEdit.TYPO),
+        ("adaolvelace", names.HandleEdit.TYPO),
+        ("realadalovelace", names.HandleEdit.AFFIX),
+        ("adalovelace84", names.HandleEdit.NATURAL),
+        ("ada_lovelace", names.HandleEdit.NATURAL),
+        ("adalovelace_nyc", names.HandleEdit.NATURAL),
+        ("adalovelacemd", names.HandleEdit.NATURAL),
+    ],
+)
+def test_handle_edits_are_graded_by_how_deliberate_they_are(candidate: str, expected: str) -> None:
+    """One typo-like edit of the exact handle is a copy; digits, separators and place or
+    profession suffixes are what namesakes do."""
+    found = names.compare_handles("adalovelace", candidate)
+    assert names.handle_edit_class(found, candidate) == expected
+
+
+@pytest.mark.parametrize("handle", ["lovelaceada", "alovelace", "adalovelace", "adalovelace1984"])
+def test_handles_spelling_a_name_are_natural(handle: str) -> None:
+    """Re-ordered words, an initial or digits after the name: a namesake's own handle."""
+    found = names.compare_handle_to_name(handle, "Ada Lovelace")
+    assert names.handle_edit_class(found, handle) == names.HandleEdit.NATURAL
+
+
+def test_real_peoples_handles_rarely_look_like_typos_of_their_names(
+    accounts: list[tuple[str, str]],
+) -> None:
+    """Among real accounts whose handle relates to their name, typo-like and look-alike edits
+    are under 2 %: the measurement behind weighing them above natural edits."""
+    graded = []
+    for handle, name in accounts:
+        words = names.normalize_text(name).split()
+        if len(words) < 2:
+            continue
+        spelled = names.compare_handle_to_name(handle, name)
+        best = (
+            spelled if spelled.similarity >= 95 else names.compare_handles("".join(words), handle)
+        )
+        if best.similarity >= 80:
+            graded.append(names.handle_edit_class(best, handle))
+    deliberate = [g for g in graded if g in (names.HandleEdit.TYPO, names.HandleEdit.LOOKALIKE)]
+    assert len(graded) > 100
+    assert len(deliberate) / len(graded) < 0.02, deliberate
+    assert graded.count(names.HandleEdit.NATURAL) / len(graded) > 0.5

@@ -144,14 +144,16 @@ def test_copied_name_alone_is_not_flagged() -> None:
     assert match.verdict is Verdict.NONE
 
 
-def test_look_alike_handle_and_copied_name_is_possible_and_explained() -> None:
-    """adaIovelace (capital I for l) with the name: possible, and the edit is named."""
+def test_look_alike_handle_and_copied_name_is_likely_and_names_the_trick() -> None:
+    """adaIovelace (capital I for l) with the name: deception, likely, and the trick named."""
     profile = Profile("twitter", "adaIovelace", name="Ada Lovelace")
     match = score_pair(ADA, [REGISTERED], profile, None, DEFAULT)
     handle = next(s for s in match.signals if s.kind is SignalKind.HANDLE)
     assert handle.strength == 1.0
     assert any("look-alike" in edit for edit in handle.evidence)
-    assert match.verdict is Verdict.POSSIBLE
+    deception = next(s for s in match.signals if s.kind is SignalKind.DECEPTION)
+    assert "I for l" in deception.detail
+    assert match.verdict is Verdict.LIKELY_CLONE
 
 
 def test_copied_bio_makes_name_and_handle_likely() -> None:

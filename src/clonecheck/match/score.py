@@ -9,7 +9,12 @@ strong signal suffices, several weak ones add up, and none can push the score pa
 The weights encode a decision table (README, "How the defaults were chosen"): the same photo
 alone is a likely clone; the same face alone only possible (a fan page or news account may use
 another photo of the person) until a name or handle agrees; a copied name and handle without
-any photo is possible, and likely only with a copied bio too. Pure and deterministic.
+any photo is possible, and likely only with a copied bio too, or with a look-alike trick in
+the handle or name (deception: no namesake writes ``adaIovelace``), or on a new account shaped
+like a bought one (account evidence, ``match.account``). Handle edits real people make to their
+own names (digits, ``_nyc``, initials) weigh less than the typo-like edits of copies, and an
+established account with its own audience keeps less of its name evidence. Pure and
+deterministic.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from clonecheck.config import Config
 from clonecheck.features import names
 from clonecheck.features.faces import face_distance
 from clonecheck.features.imaging import best_hash_match
+from clonecheck.match import account
 from clonecheck.match.rarity import NameRarity
 from clonecheck.models import (
     Identity,
@@ -137,12 +143,20 @@ def name_signal(
 
 
 def handle_signal(
-    identity: Identity, profile: Profile, config: Config, rarity: NameRarity | None = None
+    identity: Identity,
+    profile: Profile,
+    config: Config,
+    rarity: NameRarity | None = None,
+    *,
+    bio_copied: bool = False,
 ) -> Signal | None:
     """The registered handle (or the registered name) that the profile's handle is closest to.
 
     A handle that merely spells the registered name is weighed like the name itself: common
-    names make it weaker (a namesake's handle often spells their name)."""
+    names make it weaker (a namesake's handle often spells their name). An edit real people
+    make to their own names (digits, separators, initials, ``_nyc``) keeps
+    ``handle_natural_factor`` of its weight, unless the bio is copied too: a namesake does not
+    copy the person's bio."""
     if not profile.handle:
         return None
     comparisons: list[tuple[names.TextComparison, str, float, tuple[str, ...]]] = [
@@ -170,9 +184,78 @@ def handle_signal(
     )
     strength = strength_of(found, factor)
     detail = f"handle @{profile.handle} vs {against}: {found.detail} ({found.similarity:.0f}/100)"
+    edit = names.handle_edit_class(found, profile.handle)
+    if strength > 0 and edit in _NATURAL_CLASSES and not bio_copied:
+        strength *= config.handle_natural_factor
+        why += (
+            f"an edit namesakes make to their own name, weight x{config.handle_natural_factor:g}",
+        )
     return Signal(
         SignalKind.HANDLE, round(found.similarity, 2), strength, detail, found.edits + why
     )
+
+
+#: handle edit classes real people use for their own names (measured in docs/calibration.md)
+_NATURAL_CLASSES = frozenset({names.HandleEdit.NATURAL, names.HandleEdit.OTHER})
+
+
+def deception_signal(identity: Identity, profile: Profile) -> Signal | None:
+    """A handle or display name that reads exactly as the registered one but is not: a
+    look-alike letter, ``I`` for ``l``, ``0`` for ``o``, ``rn`` for ``m``, invisible characters.
+    Checked against the registered handles and the name as a handle spells it."""
+    found: list[str] = []
+    for handle in identity.handles:
+        tricks = names.lookalike_tricks(handle, profile.handle, handle=True)
+        if tricks:
+            found.append(f"handle @{profile.handle} reads as @{handle}: {', '.join(tricks)}")
+            break
+    if not found and identity.name.strip() and profile.handle:
+        joined = "".join(names.normalize_text(identity.name).split())
+        tricks = names.lookalike_tricks(joined, profile.handle, handle=True)
+        if tricks:
+            found.append(f"handle @{profile.handle} reads as the name: {', '.join(tricks)}")
+    if identity.name.strip() and profile.name.strip():
+        tricks = names.lookalike_tricks(identity.name, profile.name, handle=False)
+        if tricks:
+            found.append(
+                f"display name {profile.name!r} reads as {identity.name!r}: {', '.join(tricks)}"
+            )
+    if not found:
+        return None
+    detail = "look-alike characters, no namesake's accident: " + "; ".join(found)
+    return Signal(SignalKind.DECEPTION, float(len(found)), 1.0, detail, tuple(found))
+
+
+#: signals that say who the account claims to be; account evidence counts only beside them
+_IDENTITY_KINDS = frozenset({SignalKind.PHOTO, SignalKind.FACE, SignalKind.NAME, SignalKind.HANDLE})
+#: signals an established account's own audience weakens
+_NAME_KINDS = frozenset({SignalKind.NAME, SignalKind.HANDLE, SignalKind.BIO})
+
+
+def account_signal(
+    signals: Sequence[Signal],
+    profile: Profile,
+    own_accounts: Sequence[Profile],
+    config: Config,
+) -> tuple[Signal | None, float]:
+    """The account evidence as a signal scaled by the strongest identity signal (metadata
+    alone never flags anyone), and the weight factor for name evidence (below 1 for an
+    established account)."""
+    found = account.assess(profile, own_accounts, config)
+    if found is None:
+        return None, 1.0
+    identity = max((s.strength for s in signals if s.kind in _IDENTITY_KINDS), default=0.0)
+    strength = found.suspicion * identity
+    value = round(found.probability, 4) if found.probability is not None else -1.0
+    if found.established:
+        detail = f"{found.reasons[0]}: {found.facts}"
+        factor = config.account_established_factor
+        return Signal(SignalKind.ACCOUNT, value, 0.0, detail, (found.facts, *found.reasons)), factor
+    if strength > 0:
+        detail = f"{' and '.join(found.reasons)}: {found.facts}"
+    else:
+        detail = f"account: {found.facts}"
+    return Signal(SignalKind.ACCOUNT, value, strength, detail, (found.facts, *found.reasons)), 1.0
 
 
 def bio_signal(identity: Identity, profile: Profile, config: Config) -> Signal | None:
@@ -184,14 +267,17 @@ def bio_signal(identity: Identity, profile: Profile, config: Config) -> Signal |
     return Signal(SignalKind.BIO, round(found.similarity, 2), strength, detail, found.edits)
 
 
-def fuse(signals: Sequence[Signal], config: Config) -> float:
-    """Noisy-OR of ``weight × strength`` over the signals."""
+def fuse(signals: Sequence[Signal], config: Config, name_factor: float = 1.0) -> float:
+    """Noisy-OR of ``weight × strength`` over the signals; ``name_factor`` scales the weight
+    of name, handle and bio evidence (an established account's own audience)."""
     weights = {
         SignalKind.PHOTO: config.weight_photo,
         SignalKind.FACE: config.weight_face,
-        SignalKind.NAME: config.weight_name,
-        SignalKind.HANDLE: config.weight_handle,
-        SignalKind.BIO: config.weight_bio,
+        SignalKind.NAME: config.weight_name * name_factor,
+        SignalKind.HANDLE: config.weight_handle * name_factor,
+        SignalKind.BIO: config.weight_bio * name_factor,
+        SignalKind.DECEPTION: config.weight_deception,
+        SignalKind.ACCOUNT: config.weight_account,
     }
     miss = 1.0
     for signal in signals:
@@ -268,10 +354,13 @@ def score_pair(
     profile_photo: PhotoFeatures | None,
     config: Config,
     rarity: NameRarity | None = None,
+    own_accounts: Sequence[Profile] = (),
 ) -> Match:
     """Judge one profile against one identity. The person's own accounts are never clones.
 
-    ``rarity`` (token frequencies of the crawl) weakens name evidence for common names."""
+    ``rarity`` (token frequencies of the crawl) weakens name evidence for common names;
+    ``own_accounts`` (the person's own accounts as stored) date the original for the account
+    evidence."""
     if identity.owns(profile):
         return Match(
             identity,
@@ -293,21 +382,29 @@ def score_pair(
             signals.append(face[0])
             if face[0].strength > (photo[0].strength if photo else 0.0):
                 matched_photo = face[1]
+    bio = bio_signal(identity, profile, config)
+    bio_copied = bio is not None and bio.strength >= 1.0
     for signal in (
         name_signal(identity, profile, config, rarity),
-        handle_signal(identity, profile, config, rarity),
-        bio_signal(identity, profile, config),
+        handle_signal(identity, profile, config, rarity, bio_copied=bio_copied),
+        bio,
+        deception_signal(identity, profile),
     ):
         if signal is not None:
             signals.append(signal)
     signals = _cross_checked(signals, config)
-    score = fuse(signals, config)
-    verdict = verdict_for(score, config)
     notes: tuple[str, ...] = ()
+    found, name_factor = account_signal(signals, profile, own_accounts, config)
+    if found is not None:
+        signals.append(found)
+        if name_factor < 1.0 and any(s.strength > 0 for s in signals if s.kind in _NAME_KINDS):
+            notes = (f"{found.detail}: name, handle and bio evidence weighed x{name_factor:g}",)
+    score = fuse(signals, config, name_factor)
+    verdict = verdict_for(score, config)
     disclaimer = names.fan_or_parody(profile.name, profile.bio)
     if disclaimer is not None and verdict is not Verdict.NONE:
         verdict = _lowered(verdict)
-        notes = (f"says {disclaimer!r} in its name or bio: verdict lowered one step",)
+        notes += (f"says {disclaimer!r} in its name or bio: verdict lowered one step",)
     if matched_photo is None and identity_photos:
         matched_photo = identity_photos[0].digest
     return Match(identity, profile, score, verdict, tuple(signals), matched_photo, notes)

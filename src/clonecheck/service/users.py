@@ -6,6 +6,12 @@ username exists or not: an unknown name is checked against a dummy hash, so the 
 not tell which names exist. A hash made with weaker parameters than the current defaults is
 replaced on the next successful sign-in.
 
+A signed-in browser holds a random session id; the store keeps only its SHA-256, with the
+member and when it was last used. Every request looks it up again, so a session ends for good
+when its member signs out, is disabled or removed, or gets a new password (all of that
+member's sessions end), or when it has not been used for the session's lifetime. A copied
+cookie is worth nothing after any of these, and one read from the database signs nobody in.
+
 Roles, each including the one before it:
 
 - ``viewer``: reads the queue, cases, identities, and runs checks;
@@ -18,8 +24,10 @@ Team members are managed from the CLI (``clonecheck users ...``), never from the
 from __future__ import annotations
 
 import enum
+import hashlib
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from functools import cache
 
@@ -64,9 +72,6 @@ class User:
     role: Role
     created_at: str
     disabled: bool
-    #: changes whenever the password does; a session remembers it, so changing a password
-    #: signs out every session made with the old one
-    password_stamp: str
 
 
 @cache
@@ -114,14 +119,11 @@ def _user(row: user_store.UserRow) -> User:
         role=Role(row.role),
         created_at=row.created_at,
         disabled=row.disabled,
-        password_stamp=_stamp(row.password_hash),
     )
 
 
-def _stamp(password_hash: str) -> str:
-    # the hash's salt and digest are unique to each password change; 16 characters of its
-    # tail tell two hashes apart without putting the hash itself in a cookie
-    return password_hash[-16:]
+def _session_hash(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
 
 
 @dataclass
@@ -159,17 +161,26 @@ class UserService:
         return _user(user_store.update_user(self.store, username.strip(), role=str(wanted)))
 
     def set_password(self, username: str, password: str) -> User:
-        """A new password; sessions signed in with the old one end."""
+        """A new password; every session of the member ends."""
         digest = _hasher().hash(check_password(password))
-        return _user(user_store.update_user(self.store, username.strip(), password_hash=digest))
+        name = username.strip()
+        with self.store.transaction():
+            row = user_store.update_user(self.store, name, password_hash=digest)
+            user_store.delete_sessions(self.store, name)
+        return _user(row)
 
     def set_disabled(self, username: str, disabled: bool) -> User:
-        """Disable (or enable again) a team member: a disabled one cannot sign in, and their
-        open sessions end at their next request."""
-        return _user(user_store.update_user(self.store, username.strip(), disabled=int(disabled)))
+        """Disable (or enable again) a team member: a disabled one cannot sign in, and every
+        session of theirs ends (enabling them again does not bring those back)."""
+        name = username.strip()
+        with self.store.transaction():
+            row = user_store.update_user(self.store, name, disabled=int(disabled))
+            if disabled:
+                user_store.delete_sessions(self.store, name)
+        return _user(row)
 
     def remove(self, username: str) -> User:
-        """Remove a team member; their name stays in the case logs."""
+        """Remove a team member and end their sessions; their name stays in the case logs."""
         return _user(user_store.remove_user(self.store, username.strip()))
 
     def authenticate(self, username: str, password: str) -> User | None:
@@ -192,6 +203,37 @@ class UserService:
             )
             return _user(updated)
         return _user(row)
+
+    def start_session(self, user: User, *, lifetime_s: float) -> str:
+        """A new session for ``user``: its random id, for the browser's cookie only. Sessions
+        unused for ``lifetime_s`` are forgotten on the way."""
+        session_id = secrets.token_urlsafe(32)
+        now = time.time()
+        with self.store.transaction():
+            user_store.delete_idle_sessions(self.store, now - lifetime_s)
+            user_store.add_session(self.store, _session_hash(session_id), user.username, now)
+        return session_id
+
+    def session_user(self, session_id: str, *, lifetime_s: float) -> User | None:
+        """The member signed in with ``session_id``, or None when that session was ended, has
+        not been used for ``lifetime_s``, or its member is gone or disabled."""
+        id_hash = _session_hash(session_id)
+        found = user_store.find_session(self.store, id_hash)
+        if found is None:
+            return None
+        now = time.time()
+        row = user_store.find_user(self.store, found.username)
+        if found.last_seen < now - lifetime_s or row is None or row.disabled:
+            user_store.delete_session(self.store, id_hash)
+            return None
+        # written at most once a minute: a page view need not always write to the database
+        if now - found.last_seen > 60:
+            user_store.touch_session(self.store, id_hash, now)
+        return _user(row)
+
+    def end_session(self, session_id: str) -> None:
+        """Sign one browser out: its session id is no longer accepted, from any copy."""
+        user_store.delete_session(self.store, _session_hash(session_id))
 
     def session_secret(self) -> str:
         """The secret that signs session cookies: made once and kept in the store, so a

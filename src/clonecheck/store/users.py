@@ -2,9 +2,13 @@
 
 ``users`` holds one row per team member: the username, the argon2 hash of the password (never
 the password), the role, when the account was made, and whether it is disabled. ``settings``
-holds named values the web app keeps between restarts (the session-signing secret). Both tables
-are created on first use (``ensure_user_tables``), like the case tables, so a database made
-before the web app existed gains them without a schema migration.
+holds named values the web app keeps between restarts (the session-signing secret).
+``sessions`` holds one row per signed-in browser: the SHA-256 of its random session id (the id
+itself is only in the browser's cookie, so reading this table signs nobody in), the member, and
+when it was made and last used; deleting a row ends that session. The tables are created on
+first use (``ensure_user_tables``), like the case tables, so a database made before the web app
+existed gains them without a schema migration. They are the web app's own: nothing else reads
+them, so they can move to a file of their own without touching the shareable profile data.
 
 The rules (who may have which role, how passwords are hashed and checked) live in
 ``clonecheck.service.users``; this module only records.
@@ -38,7 +42,7 @@ class UserRow:
 
 
 def ensure_user_tables(store: Store) -> None:
-    """Create the ``users`` and ``settings`` tables if they are missing."""
+    """Create the ``users``, ``settings`` and ``sessions`` tables if they are missing."""
     if store in _READY:
         return
     with store.transaction():
@@ -58,6 +62,13 @@ def ensure_user_tables(store: Store) -> None:
         store.db.table("settings").create(
             {"name": str, "value": str}, pk="name", not_null={"value"}, if_not_exists=True
         )
+        store.db.table("sessions").create(
+            {"id_hash": str, "username": str, "created_at": float, "last_seen": float},
+            pk="id_hash",
+            not_null={"username", "created_at", "last_seen"},
+            if_not_exists=True,
+        )
+        store.db.table("sessions").create_index(["username"], if_not_exists=True)
     _READY.add(store)
 
 
@@ -134,7 +145,61 @@ def remove_user(store: Store, username: str) -> UserRow:
     found = get_user(store, username)
     with store.transaction():
         store.db.table("users").delete(username)
+        store.db.execute("DELETE FROM sessions WHERE username = ?", [username])
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRow:
+    """One signed-in browser; times are Unix seconds."""
+
+    username: str
+    created_at: float
+    last_seen: float
+
+
+def add_session(store: Store, id_hash: str, username: str, now: float) -> None:
+    ensure_user_tables(store)
+    with store.transaction():
+        store.db.table("sessions").insert(
+            {"id_hash": id_hash, "username": username, "created_at": now, "last_seen": now}
+        )
+
+
+def find_session(store: Store, id_hash: str) -> SessionRow | None:
+    ensure_user_tables(store)
+    rows = list(store.db.table("sessions").rows_where("id_hash = ?", [id_hash]))
+    if not rows:
+        return None
+    row = rows[0]
+    return SessionRow(str(row["username"]), float(row["created_at"]), float(row["last_seen"]))
+
+
+def touch_session(store: Store, id_hash: str, now: float) -> None:
+    ensure_user_tables(store)
+    with store.transaction():
+        store.db.table("sessions").update(id_hash, {"last_seen": now})
+
+
+def delete_session(store: Store, id_hash: str) -> None:
+    ensure_user_tables(store)
+    with store.transaction():
+        store.db.execute("DELETE FROM sessions WHERE id_hash = ?", [id_hash])
+
+
+def delete_sessions(store: Store, username: str) -> int:
+    """End every session of one team member; returns how many there were."""
+    ensure_user_tables(store)
+    with store.transaction():
+        cursor = store.db.execute("DELETE FROM sessions WHERE username = ?", [username])
+    return int(cursor.rowcount)
+
+
+def delete_idle_sessions(store: Store, unused_since: float) -> None:
+    """Forget the sessions last used before ``unused_since`` (they can no longer be used)."""
+    ensure_user_tables(store)
+    with store.transaction():
+        store.db.execute("DELETE FROM sessions WHERE last_seen < ?", [unused_since])
 
 
 def get_setting(store: Store, name: str) -> str | None:

@@ -63,7 +63,12 @@ def create_app(
     if uploads_dir is None:
         scratch = tempfile.TemporaryDirectory(prefix="clonecheck-uploads-")
         uploads_dir = Path(scratch.name)
-    web = Web(Path(db_path), settings, uploads_dir)
+    web = Web(
+        Path(db_path),
+        settings,
+        uploads_dir,
+        session_lifetime_s=session_hours * 3600,
+    )
     key = (
         secret
         or os.environ.get(SECRET_ENV)

@@ -31,8 +31,8 @@ from clonecheck.web.throttle import LoginThrottle
 T = TypeVar("T")
 
 #: session keys
-SESSION_USER = "user"
-SESSION_STAMP = "stamp"
+#: the random session id; the store knows which member it signs in, until the session ends
+SESSION_ID = "sid"
 SESSION_CSRF = "csrf"
 SESSION_FLASH = "flash"
 #: name of the hidden form field that carries the CSRF token
@@ -75,6 +75,8 @@ class Web:
     max_body: int = field(init=False)
     #: failed sign-ins, by account and by client address
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    #: a session unused this long ends
+    session_lifetime_s: float = 12 * 3600.0
 
     def __post_init__(self) -> None:
         self.max_body = self.config.max_photo_bytes + 256 * 1024

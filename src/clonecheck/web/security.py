@@ -2,10 +2,10 @@
 
 - **Sign-in and sessions.** ``/login`` checks the password with argon2 (``UserService``); the
   session is a cookie signed with the app's secret (Starlette's ``SessionMiddleware``,
-  ``itsdangerous``), HttpOnly and SameSite=Lax, holding the username, a stamp of the password
-  hash and the CSRF token. Every request looks the member up again: a removed or disabled
-  member, or a session made before a password change, is signed out at once, and a role change
-  applies from the next request.
+  ``itsdangerous``), HttpOnly and SameSite=Lax, holding a random session id and the CSRF token.
+  Every request looks the session and its member up in the store (``UserService``): signing
+  out, a removed or disabled member, or a password change ends it there, so a copy of the
+  cookie stops working too; a role change applies from the next request.
 - **Pages** (``page``): an anonymous visitor is sent to ``/login``; a role too low gets 403.
 - **Forms** (``action``): every POST needs a signed-in member (401 otherwise), a role high
   enough (403), and the session's CSRF token in the form (403 when missing or wrong). Nothing
@@ -34,8 +34,7 @@ from clonecheck.service.users import Role, User, UserService
 from clonecheck.web.context import (
     CSRF_FIELD,
     SESSION_CSRF,
-    SESSION_STAMP,
-    SESSION_USER,
+    SESSION_ID,
     Ctx,
     Web,
     csrf_token,
@@ -121,32 +120,39 @@ class BodyLimit:
 
 
 async def current_user(request: Request) -> User | None:
-    """The signed-in team member, or None (and the session forgotten) when the session names
-    nobody, a removed or disabled member, or a password that has changed since."""
-    name = request.session.get(SESSION_USER)
-    if not isinstance(name, str):
+    """The signed-in team member, or None (and the session forgotten) when the session was
+    ended, or names a removed or disabled member."""
+    session_id = request.session.get(SESSION_ID)
+    if not isinstance(session_id, str):
         return None
-    user = await web_of(request).call(lambda service: UserService(service).find(name))
-    stamp = request.session.get(SESSION_STAMP)
-    if user is None or user.disabled or not isinstance(stamp, str):
-        sign_out(request)
-        return None
-    if not hmac.compare_digest(stamp, user.password_stamp):
-        sign_out(request)
-        return None
+    web = web_of(request)
+    user = await web.call(
+        lambda service: UserService(service).session_user(
+            session_id, lifetime_s=web.session_lifetime_s
+        )
+    )
+    if user is None:
+        request.session.clear()
     return user
 
 
-def sign_in(request: Request, user: User) -> None:
+async def sign_in(request: Request, user: User) -> None:
     """A fresh session for ``user``: nothing of the anonymous one survives, not even its CSRF
     token."""
+    web = web_of(request)
+    session_id = await web.call(
+        lambda service: UserService(service).start_session(user, lifetime_s=web.session_lifetime_s)
+    )
     request.session.clear()
-    request.session[SESSION_USER] = user.username
-    request.session[SESSION_STAMP] = user.password_stamp
+    request.session[SESSION_ID] = session_id
     csrf_token(request)
 
 
-def sign_out(request: Request) -> None:
+async def sign_out(request: Request) -> None:
+    """End the session in the store (every copy of the cookie stops working) and forget it."""
+    session_id = request.session.get(SESSION_ID)
+    if isinstance(session_id, str):
+        await web_of(request).call(lambda service: UserService(service).end_session(session_id))
     request.session.clear()
 
 

@@ -114,14 +114,14 @@ async def login(request: Request) -> Response:
             error="Wrong username or password.",
         )
     web.throttle.succeeded(username)
-    sign_in(request, user)
+    await sign_in(request, user)
     return RedirectResponse(target, status_code=303)
 
 
 @action(Role.VIEWER)
 async def logout(ctx: Ctx) -> Response:
-    """End the session."""
-    sign_out(ctx.request)
+    """End the session, in the store too: a copy of the cookie no longer signs anyone in."""
+    await sign_out(ctx.request)
     return RedirectResponse("/login", status_code=303)
 
 

@@ -127,3 +127,13 @@ def test_serve_refuses_to_start_without_team_members(db: Path) -> None:
     assert code == 2
     assert "clonecheck users add NAME --role admin" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_serve_refuses_a_trusted_proxy_that_is_no_address(db: Path) -> None:
+    """`clonecheck serve --trusted-proxy` with something that is not an address or network is
+    a one-line error naming it, before anything listens."""
+    assert run(db, "users", "add", "ana", "--password-stdin", stdin=PASSWORD)[0] == 0
+    code, _, err = run(db, "serve", "--trusted-proxy", "127.0.0.1", "--trusted-proxy", "proxy")
+    assert code == 2
+    assert "trusted proxy 'proxy' is not an IP address or network" in err
+    assert len(err.strip().splitlines()) == 1

@@ -223,15 +223,25 @@ def test_one_address_guessing_many_accounts_is_stopped(client: TestClient) -> No
 
 
 def test_a_success_clears_the_account_failures() -> None:
+    """A right password forgets the account's failures and gives its address the try back."""
     clock = Clock()
-    throttle = LoginThrottle(clock=clock)
+    throttle = LoginThrottle(clock=clock, per_address=5)
     for _ in range(4):
-        throttle.failed("ana", "10.0.0.1")
-    throttle.succeeded("ana")
-    throttle.failed("ana", "10.0.0.1")
-    assert throttle.wait_s("ana", "10.0.0.2") == 0
+        assert throttle.reserve("ana", "10.0.0.1") == 0
+    throttle.succeeded("ana", "10.0.0.1")
+    assert throttle.reserve("ana", "10.0.0.1") == 0
+    assert throttle.reserve("ana", "10.0.0.2") == 0
     clock.now += 1
-    assert throttle.wait_s("bob", "10.0.0.1") == 0
+    assert throttle.reserve("bob", "10.0.0.1") == 0
+    assert throttle.reserve("eve", "10.0.0.1") > 0  # 4 failed + 1 reserved: the address is full
+
+
+def test_a_try_is_counted_before_its_password_is_checked() -> None:
+    """Reserving a try counts it at once, so the sixth try in a row is refused even while
+    none of the five before it has finished."""
+    throttle = LoginThrottle(clock=Clock())
+    assert [throttle.reserve("ana", f"10.0.0.{n}") for n in range(5)] == [0.0] * 5
+    assert throttle.reserve("ana", "10.0.0.9") == 900
 
 
 def test_sign_in_needs_the_csrf_token(client: TestClient) -> None:
@@ -326,7 +336,7 @@ def test_a_case_id_out_of_range_is_not_found(client: TestClient, path: str) -> N
 
 
 def test_posting_to_a_case_id_out_of_range_is_not_found(client: TestClient, db: Path) -> None:
-    """A move sent to a case id too large for SQLite is a 404 and changes nothing."""
+    """A note sent to a case id too large for SQLite is a 404 and changes nothing."""
     token = sign_in(client, "ana")
     response = client.post(
         "/cases/99999999999999999999999/note", data={"note": "hello", "csrf_token": token}

@@ -10,10 +10,16 @@ from __future__ import annotations
 
 import re
 import shutil
+import socket
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import uvicorn
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from clonecheck.service import Service
@@ -21,6 +27,7 @@ from clonecheck.service.cases import CaseService
 from clonecheck.service.users import UserService
 from clonecheck.store import Store
 from clonecheck.web import create_app
+from clonecheck.web.app import server_config
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_images"
 DEMO_CSV = SAMPLES / "demo_profiles.csv"
@@ -112,3 +119,26 @@ def alert(html: str) -> str:
     """The error message a page shows ("" when none)."""
     found = re.search(r'role="alert">([^<]*)<', html)
     return found.group(1) if found else ""
+
+
+@contextmanager
+def live_server(app: Starlette) -> Iterator[str]:
+    """The app served by uvicorn as ``clonecheck serve`` runs it, on a free port of
+    127.0.0.1, in a thread; yields its base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(server_config(app, "127.0.0.1", port))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()

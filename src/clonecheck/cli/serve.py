@@ -37,6 +37,15 @@ def serve(
             help="Mark the session cookie Secure (the app is reached through HTTPS).",
         ),
     ] = False,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trusted-proxy",
+            metavar="ADDR",
+            help="A reverse proxy (address or network) whose X-Forwarded-For names the "
+            "client; repeat for several. Without it the header is ignored.",
+        ),
+    ] = None,
     settings: SetOption = None,
 ) -> None:
     """Run the web app: the case queue, case pages, checks and identities, behind sign-in."""
@@ -52,10 +61,13 @@ def serve(
     import uvicorn
 
     from clonecheck.web import create_app
+    from clonecheck.web.app import server_config
 
     db = ctx.find_object(Settings)
     assert db is not None
-    app = create_app(db.db, config=config, secure_cookie=secure_cookie)
+    app = create_app(
+        db.db, config=config, secure_cookie=secure_cookie, trusted_proxies=trusted_proxy or ()
+    )
     console = err_console()
     if not _is_loopback(host):
         console.print(
@@ -64,4 +76,4 @@ def serve(
             markup=False,
         )
     console.print(f"clonecheck web app on http://{host}:{port}/ (Ctrl+C stops it)", markup=False)
-    uvicorn.run(app, host=host, port=port, server_header=False, log_level="info")
+    uvicorn.Server(server_config(app, host, port)).run()

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import uvicorn
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -28,6 +29,7 @@ from clonecheck.web.security import (
     BodyLimit,
     SecurityHeaders,
     current_user,
+    trusted_networks,
     web_of,
 )
 from clonecheck.web.views import ROUTES
@@ -49,6 +51,7 @@ def create_app(
     uploads_dir: Path | None = None,
     secure_cookie: bool = False,
     session_hours: float = SESSION_HOURS,
+    trusted_proxies: list[str] | tuple[str, ...] = (),
 ) -> Starlette:
     """The web app over the clonecheck database at ``db_path``.
 
@@ -56,7 +59,9 @@ def create_app(
     from the store, where one is made the first time and kept, so a restart keeps everyone
     signed in. ``uploads_dir`` keeps photos uploaded to the search form until a case is opened
     from them (default: a temporary folder removed at shutdown). ``secure_cookie`` marks the
-    cookie Secure, for a server behind an HTTPS reverse proxy.
+    cookie Secure, for a server behind an HTTPS reverse proxy. ``trusted_proxies`` are the
+    addresses (or networks) of reverse proxies whose ``X-Forwarded-For`` names the client;
+    from anyone else the header is ignored (default: trust nobody, count the socket's peer).
     """
     settings = config or Config()
     scratch = None
@@ -68,6 +73,7 @@ def create_app(
         settings,
         uploads_dir,
         session_lifetime_s=session_hours * 3600,
+        trusted_proxies=trusted_networks(trusted_proxies),
     )
     key = (
         secret
@@ -106,6 +112,20 @@ def create_app(
     # the temporary folder lives as long as the app
     app.state.scratch = scratch
     return app
+
+
+def server_config(app: Starlette, host: str, port: int) -> uvicorn.Config:
+    """How ``clonecheck serve`` runs the app. uvicorn's own proxy-header handling is off: by
+    default it believes ``X-Forwarded-For`` from 127.0.0.1, so any local client could claim
+    any address; the app reads the header itself, from the proxies it was told to trust."""
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        proxy_headers=False,
+        server_header=False,
+        log_level="info",
+    )
 
 
 async def _clonecheck_error(request: Request, error: Exception) -> Response:

@@ -7,6 +7,7 @@ belong to the thread that opened them, and the service's work must not block the
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from clonecheck.store import Store
 from clonecheck.web.throttle import LoginThrottle
 
 T = TypeVar("T")
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 #: session keys
 #: the random session id; the store knows which member it signs in, until the session ends
@@ -77,6 +79,8 @@ class Web:
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     #: a session unused this long ends
     session_lifetime_s: float = 12 * 3600.0
+    #: reverse proxies whose ``X-Forwarded-For`` tells the client's address (default: none)
+    trusted_proxies: tuple[Network, ...] = ()
 
     def __post_init__(self) -> None:
         self.max_body = self.config.max_photo_bytes + 256 * 1024

@@ -6,6 +6,9 @@
   Every request looks the session and its member up in the store (``UserService``): signing
   out, a removed or disabled member, or a password change ends it there, so a copy of the
   cookie stops working too; a role change applies from the next request.
+- **Client address** (``client_address``), which the sign-in throttle counts by: the socket's
+  peer, unless that peer is a reverse proxy the operator trusts; only then does the
+  ``X-Forwarded-For`` it appended count.
 - **Pages** (``page``): an anonymous visitor is sent to ``/login``; a role too low gets 403.
 - **Forms** (``action``): every POST needs a signed-in member (401 otherwise), a role high
   enough (403), and the session's CSRF token in the form (403 when missing or wrong). Nothing
@@ -19,6 +22,7 @@
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import logging
 from collections.abc import Awaitable, Callable
 from functools import wraps
@@ -30,12 +34,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from clonecheck.errors import InputError
 from clonecheck.service.users import Role, User, UserService
 from clonecheck.web.context import (
     CSRF_FIELD,
     SESSION_CSRF,
     SESSION_ID,
     Ctx,
+    Network,
     Web,
     csrf_token,
 )
@@ -154,6 +160,44 @@ async def sign_out(request: Request) -> None:
     if isinstance(session_id, str):
         await web_of(request).call(lambda service: UserService(service).end_session(session_id))
     request.session.clear()
+
+
+def trusted_networks(proxies: list[str] | tuple[str, ...]) -> tuple[Network, ...]:
+    """The addresses (or networks, ``10.0.0.0/8``) of trusted reverse proxies."""
+    networks = []
+    for proxy in proxies:
+        try:
+            networks.append(ipaddress.ip_network(proxy.strip(), strict=False))
+        except ValueError:
+            raise InputError(
+                f"trusted proxy {proxy!r} is not an IP address or network; pass one like "
+                "127.0.0.1 or 10.0.0.0/8"
+            ) from None
+    return tuple(networks)
+
+
+def _trusted(address: str, proxies: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in proxies)
+
+
+def client_address(request: Request) -> str:
+    """Who is asking: the socket's peer; when that peer is a trusted proxy, the last address
+    in ``X-Forwarded-For`` that is not a trusted proxy (each proxy appends the address it was
+    reached from, so the addresses to the left of it are whatever the client claimed)."""
+    peer = request.client.host if request.client else "unknown"
+    proxies = web_of(request).trusted_proxies
+    if not _trusted(peer, proxies):
+        return peer
+    forwarded = ",".join(request.headers.getlist("x-forwarded-for"))
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _trusted(hop, proxies):
+            return hop
+    return hops[0] if hops else peer
 
 
 def csrf_ok(request: Request, form: FormData) -> bool:

@@ -39,6 +39,7 @@ from clonecheck.service.users import Role, User, UserService
 from clonecheck.web.context import Ctx
 from clonecheck.web.security import (
     action,
+    client_address,
     csrf_ok,
     current_user,
     page,
@@ -81,8 +82,10 @@ async def login(request: Request) -> Response:
     username = str(form.get("username") or "").strip().casefold()
     password = str(form.get("password") or "")
     target = safe_next(str(form.get("next") or "/"))
-    address = request.client.host if request.client else "unknown"
-    wait = web.throttle.wait_s(username, address)
+    address = client_address(request)
+    # counted before the slow check, in one step with the limit: tries sent at once cannot
+    # all pass the limit before any of them is counted
+    wait = web.throttle.reserve(username, address)
     if wait > 0:
         minutes = max(1, math.ceil(wait / 60))
         refused = web.render(
@@ -102,7 +105,6 @@ async def login(request: Request) -> Response:
         return refused
     user = await web.call(lambda service: UserService(service).authenticate(username, password))
     if user is None:
-        web.throttle.failed(username, address)
         return web.render(
             request,
             "login.html.j2",
@@ -113,7 +115,7 @@ async def login(request: Request) -> Response:
             username=username,
             error="Wrong username or password.",
         )
-    web.throttle.succeeded(username)
+    web.throttle.succeeded(username, address)
     await sign_in(request, user)
     return RedirectResponse(target, status_code=303)
 

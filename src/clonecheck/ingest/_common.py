@@ -234,6 +234,19 @@ def count(value: Any, name: str = "count") -> int | None:
     return number
 
 
+def flag(value: Any) -> bool | None:
+    """A yes/no field (verified, default avatar) as the sources write it: JSON booleans,
+    "true"/"false", "1"/"0", "True "; None when absent or anything else."""
+    if isinstance(value, bool):
+        return value
+    raw = text(value).casefold()
+    if raw in ("true", "1", "yes"):
+        return True
+    if raw in ("false", "0", "no"):
+        return False
+    return None
+
+
 def profile_or_problem(
     file: str, location: str, build: Callable[[], Profile | str]
 ) -> Profile | RecordProblem:

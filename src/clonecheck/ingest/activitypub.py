@@ -174,6 +174,7 @@ def account_profile(account: Mapping[str, Any], platform: str | None) -> Profile
         created_at=timestamp(account.get("created_at")),
         followers=count(account.get("followers_count"), "followers_count"),
         following=count(account.get("following_count"), "following_count"),
+        posts=count(account.get("statuses_count"), "statuses_count"),
         photo=photo_from(clean_url(account.get("avatar"))),
         raw=dict(account),
     )

@@ -109,6 +109,7 @@ def _profile(value: Mapping[str, Any], platform: str | None) -> Profile | str:
         created_at=timestamp(record.get("createdAt") or value.get("createdAt")),
         followers=count(value.get("followersCount"), "followersCount"),
         following=count(value.get("followsCount"), "followsCount"),
+        posts=count(value.get("postsCount"), "postsCount"),
         photo=photo_from(avatar_url(record.get("avatar"), did)),
         raw=dict(value),
     )
@@ -130,6 +131,7 @@ def _capture_profile(document: Mapping[str, Any], platform: str | None) -> Profi
         link=f"https://bsky.app/profile/{handle}",
         followers=count(meta.get("FollowersCount"), "FollowersCount"),
         following=count(meta.get("FollowsCount"), "FollowsCount"),
+        posts=count(meta.get("PostsCount"), "PostsCount"),
         raw={key: value for key, value in document.items() if key != "postRecords"},
     )
 

@@ -35,6 +35,7 @@ from clonecheck.ingest._common import (
     JSONL_SUFFIXES,
     JsonLine,
     count,
+    flag,
     load_json,
     looks_like_json,
     photo_from,
@@ -68,6 +69,9 @@ ALIASES: Mapping[str, tuple[str, ...]] = {
     "created_at": ("created_at", "createdat"),
     "followers": ("followers", "followers_count"),
     "following": ("following", "friends_count", "follows_count", "following_count"),
+    "posts": ("posts", "statuses_count", "posts_count", "tweet_count"),
+    "verified": ("verified",),
+    "default_photo": ("default_photo", "default_profile_image"),
 }
 
 #: the Profile fields a mapping may set (``id`` is accepted for ``account_id``)
@@ -167,6 +171,9 @@ def row_to_profile(
         created_at=timestamp(value("created_at")),
         followers=count(value("followers"), columns.get("followers", "followers")),
         following=count(value("following"), columns.get("following", "following")),
+        posts=count(value("posts"), columns.get("posts", "posts")),
+        verified=flag(value("verified")),
+        default_photo=flag(value("default_photo")),
         photo=photo_from(value("photo"), photos_root),
         raw=dict(raw),
     )

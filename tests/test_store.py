@@ -155,6 +155,26 @@ def test_a_schema_1_file_is_upgraded_in_place_and_keeps_its_rows(tmp_path: Path)
         conn.execute("drop table photo_crops")
         conn.execute("PRAGMA user_version = 1")
     with Store.open(path) as store:
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert "photo_crops" in store.db.table_names()
         assert store.identity("ada").handles == ("adalovelace",)
+
+
+def test_a_schema_2_file_gains_the_account_columns_and_keeps_its_profiles(tmp_path: Path) -> None:
+    """Schema 3 added posts, verified and default photo to profiles: a file from before opens,
+    gains the columns (unknown for its rows), and stores them for new imports."""
+    path = tmp_path / "old.db"
+    with Store.open(path) as store:
+        store.upsert_profiles([Profile("twitter", "ada", "Ada", followers=3)], "old.csv")
+    with sqlite3.connect(path) as conn:
+        for column in ("posts", "verified", "default_photo"):
+            conn.execute(f"alter table profiles drop column {column}")
+        conn.execute("PRAGMA user_version = 2")
+    with Store.open(path) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        (old,) = store.profiles()
+        assert (old.followers, old.posts, old.verified, old.default_photo) == (3, None, None, None)
+        new = Profile("twitter", "bob", "Bob", posts=7, verified=False, default_photo=True)
+        store.upsert_profiles([new], "new.csv")
+        stored = next(p for p in store.profiles() if p.handle == "bob")
+        assert (stored.posts, stored.verified, stored.default_photo) == (7, False, True)

@@ -20,8 +20,13 @@ import sqlite_utils
 
 from clonecheck.errors import StoreError
 
-#: 2 added ``photo_crops``; every table is created if missing, so older files upgrade in place
-SCHEMA_VERSION = 2
+#: 2 added ``photo_crops``; every table is created if missing, so older files upgrade in place.
+#: 3 added the profile columns ``posts``, ``verified`` and ``default_photo`` (account evidence),
+#: added to an older file's table in place; its rows keep NULL (unknown) until re-imported
+SCHEMA_VERSION = 3
+
+#: profile columns added after schema 1, with their types, for files that predate them
+ADDED_PROFILE_COLUMNS: dict[str, type] = {"posts": int, "verified": int, "default_photo": int}
 
 
 class Connection:
@@ -106,6 +111,10 @@ class Connection:
             )
         with self.transaction():
             self._create_tables()
+            profiles = self.db.table("profiles")
+            for column, kind in ADDED_PROFILE_COLUMNS.items():
+                if column not in profiles.columns_dict:
+                    profiles.add_column(column, kind)
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _create_tables(self) -> None:
@@ -149,6 +158,7 @@ class Connection:
                 "created_at": str,
                 "followers": int,
                 "following": int,
+                **ADDED_PROFILE_COLUMNS,
                 "photo_source": str,
                 "photo_digest": str,
                 "photo_error": str,

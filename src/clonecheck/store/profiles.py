@@ -95,11 +95,23 @@ def _profile_record(profile: Profile) -> dict[str, Any]:
         "created_at": profile.created_at,
         "followers": profile.followers,
         "following": profile.following,
+        "posts": profile.posts,
+        "verified": _flag(profile.verified),
+        "default_photo": _flag(profile.default_photo),
         "photo_source": photo.source if photo else None,
         "photo_digest": photo.digest if photo else None,
         "photo_error": photo.error if photo else None,
         "raw": json.dumps(profile.raw, ensure_ascii=False, sort_keys=True, default=str),
     }
+
+
+def _flag(value: bool | None) -> int | None:
+    """A yes/no/unknown as SQLite stores it (1, 0, NULL)."""
+    return None if value is None else int(value)
+
+
+def _bool(value: Any) -> bool | None:
+    return None if value is None else bool(value)
 
 
 def _profile_from_row(row: dict[str, Any]) -> Profile:
@@ -122,6 +134,9 @@ def _profile_from_row(row: dict[str, Any]) -> Profile:
         created_at=str(row["created_at"] or ""),
         followers=row.get("followers"),
         following=row.get("following"),
+        posts=row.get("posts"),
+        verified=_bool(row.get("verified")),
+        default_photo=_bool(row.get("default_photo")),
         photo=photo,
         raw=json.loads(row["raw"] or "{}"),
     )

@@ -8,7 +8,7 @@ Everything it needs is in one picklable ``ScanIndex``, built once per scan, so a
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from clonecheck.config import Config
 from clonecheck.match.candidates import CandidateIndex
@@ -33,6 +33,8 @@ class ScanIndex:
     #: account key -> the identity that owns it: never reported, against anyone
     owned: Mapping[str, Identity]
     config: Config
+    #: identity slug -> its own accounts as stored (their creation dates date the original)
+    own_profiles: Mapping[str, tuple[Profile, ...]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -42,9 +44,18 @@ class ScanIndex:
         rarity: NameRarity,
         owned: Mapping[str, Identity],
         config: Config,
+        own_profiles: Mapping[str, tuple[Profile, ...]] | None = None,
     ) -> ScanIndex:
         candidates = CandidateIndex(list(identities), identity_photos, config)
-        return cls(tuple(identities), identity_photos, candidates, rarity, owned, config)
+        return cls(
+            tuple(identities),
+            identity_photos,
+            candidates,
+            rarity,
+            owned,
+            config,
+            dict(own_profiles or {}),
+        )
 
     def photos_of(self, position: int) -> list[PhotoFeatures]:
         """The registered photos' features of the identity at ``position``."""
@@ -117,13 +128,15 @@ def score_partition(
         digest = profile.photo.digest if profile.photo is not None else None
         profile_photo = photos.get(digest) if digest else None
         for position in sorted(positions):
+            identity = index.identities[position]
             match = score_pair(
-                index.identities[position],
+                identity,
                 index.photos_of(position),
                 profile,
                 profile_photo,
                 index.config,
                 index.rarity,
+                index.own_profiles.get(identity.slug, ()),
             )
             if match.verdict is not Verdict.NONE:
                 matches.append(match)

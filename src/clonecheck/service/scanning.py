@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from clonecheck.errors import InputError
 from clonecheck.match.candidates import iter_blocks
 from clonecheck.match.rarity import NameRarity
-from clonecheck.models import Identity, Match, Verdict
+from clonecheck.models import Identity, Match, Profile, Verdict, normalize_handle
 from clonecheck.service.partition import (
     ProfileName,
     ScanIndex,
@@ -75,14 +75,30 @@ def own_accounts(store: Store) -> dict[str, Identity]:
     return {own.key: i for i in store.identities() for own in i.own_accounts}
 
 
+def own_profiles(store: Store, owned: dict[str, Identity]) -> dict[str, tuple[Profile, ...]]:
+    """Identity slug -> the stored profiles of its own accounts (their creation dates are the
+    original's, for the account evidence)."""
+    keys = {
+        key: owned[account]
+        for key, handle, _ in store.profile_names()
+        if (account := f"{key.split(':', 1)[0]}:{normalize_handle(handle)}") in owned
+    }
+    found: dict[str, list[Profile]] = {}
+    for profile in store.profiles(keys) if keys else ():
+        found.setdefault(keys[profile.key].slug, []).append(profile)
+    return {slug: tuple(profiles) for slug, profiles in found.items()}
+
+
 def build_index(photos: PhotoAnalyser, identities: Sequence[Identity]) -> ScanIndex:
     """The scan's index over these identities, gathered from the store once per scan."""
+    owned = own_accounts(photos.store)
     return ScanIndex.build(
         identities,
         photos.identity_photos(identities),
         name_rarity(photos.store),
-        own_accounts(photos.store),
+        owned,
         photos.config,
+        own_profiles(photos.store, owned),
     )
 
 

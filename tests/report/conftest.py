@@ -48,6 +48,16 @@ def clone_match() -> Match:
         url="https://crypto-giveaway.example/eileen",
         link="https://x.com/EiIeenCollins",
         photo=Photo("https://pbs.twimg.com/profile_images/1/clone.jpg", CLONE_DIGEST),
+        created_at="2019-03-02T12:00:00+00:00",
+        followers=12,
+        following=1940,
+        posts=3,
+        verified=False,
+        default_photo=False,
+    )
+    facts = (
+        "created 2019-03-02, six years after the person's own account; "
+        "12 followers, follows 1,940; 3 posts"
     )
     signals = (
         Signal(
@@ -72,6 +82,21 @@ def clone_match() -> Match:
         ),
         Signal(
             SignalKind.BIO, 91.2, 0.78, "bio: nearly the same text (91/100)", ("added: DM me!",)
+        ),
+        Signal(
+            SignalKind.DECEPTION,
+            1.0,
+            1.0,
+            "look-alike characters, no namesake's accident: handle @EiIeenCollins reads as "
+            "@EileenCollins: I for l",
+            ("handle @EiIeenCollins reads as @EileenCollins: I for l",),
+        ),
+        Signal(
+            SignalKind.ACCOUNT,
+            0.9987,
+            1.0,
+            f"shaped like a bought account (1.00): {facts}",
+            (facts, "shaped like a bought account (1.00)"),
         ),
     )
     return Match(

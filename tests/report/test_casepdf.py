@@ -159,3 +159,13 @@ def test_without_the_font_package_the_pack_is_still_written(
     text = _text(pdf(_case(look_alike)))
     assert "[U+0415]ileen Collins" in text
     assert "U+0415 CYRILLIC CAPITAL LETTER IE" in text
+
+
+def test_pack_explains_deception_and_account_evidence(
+    pdf: Callable[[Case], bytes], clone: Match
+) -> None:
+    """The look-alike trick and the account's facts are in the pack, in words to paste."""
+    text = _text(pdf(_case(clone)))
+    assert "reads as @EileenCollins: I for l" in text
+    assert "six years after the person's own account" in text
+    assert "follows 1,940; 3 posts" in text

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import html
 import io
 import json
 import os
@@ -221,6 +222,12 @@ def test_json_schema(matches: list[Match], context: ReportContext) -> None:
         "url",
         "bio",
         "photo",
+        "created_at",
+        "followers",
+        "following",
+        "posts",
+        "verified",
+        "default_photo",
     ]
     assert list(first["profile"]["photo"]) == ["source", "digest", "error"]
     assert list(first["signals"][0]) == ["kind", "value", "strength", "detail", "evidence"]
@@ -444,3 +451,13 @@ def test_profile_without_photo_in_every_format(
         assert render(fmt, [match], context)
     assert "the profile has no photo" in render(OutputFormat.HTML, [match], context)
     assert Verdict.POSSIBLE.value in render(OutputFormat.TABLE, [match], context)
+
+
+@pytest.mark.parametrize("fmt", list(OutputFormat))
+def test_every_format_explains_deception_and_account_evidence(
+    fmt: OutputFormat, matches: list[Match], context: ReportContext
+) -> None:
+    """The look-alike trick and the account's facts appear in every report format."""
+    text = " ".join(html.unescape(render(fmt, matches, context)).split())
+    assert "reads as @EileenCollins: I for l" in text
+    assert "six years after the person's own account" in text

@@ -246,7 +246,7 @@ def account_signal(
         return None, 1.0
     identity = max((s.strength for s in signals if s.kind in _IDENTITY_KINDS), default=0.0)
     strength = found.suspicion * identity
-    value = round(found.probability, 4) if found.probability is not None else -1.0
+    value = round(found.probability, 4) if found.probability is not None else 0.0
     if found.established:
         detail = f"{found.reasons[0]}: {found.facts}"
         factor = config.account_established_factor

@@ -25,6 +25,11 @@ order:
 17. ``reasons``: the sentences of the signals that carried evidence, strongest first, then the
     notes
 18. ``notes``: why the verdict was lowered (fan account, parody ...)
+19. ``deception``: the look-alike tricks in the handle or name ("handle @adaIovelace reads as
+    @adalovelace: I for l"), empty when none
+20. ``account``: what the account's metadata says, in words ("created 2019-03-02, six years
+    after the person's own account; 12 followers, follows 1,940; 3 posts"), empty when the
+    source gave none
 
 The five signal columns are empty when the match has no signal of that kind (with several, the
 strongest counts). Numbers are rounded to 4 decimals and written in their shortest form
@@ -66,6 +71,8 @@ COLUMNS: tuple[str, ...] = (
     "edits",
     "reasons",
     "notes",
+    "deception",
+    "account",
 )
 
 #: signal kind -> the column holding its value
@@ -119,6 +126,10 @@ def match_row(match: Match) -> list[str]:
         "edits": SEPARATOR.join(named_edits(match)),
         "reasons": SEPARATOR.join(match.reasons),
         "notes": SEPARATOR.join(match.notes),
+        "deception": SEPARATOR.join(
+            item for s in match.signals if s.kind is SignalKind.DECEPTION for item in s.evidence
+        ),
+        "account": next((s.detail for s in match.signals if s.kind is SignalKind.ACCOUNT), ""),
     }
     cells = {key: safe_text(value) for key, value in text.items()}
     cells["score"] = number(match.score)

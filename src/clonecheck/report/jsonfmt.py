@@ -25,13 +25,21 @@ fields may be added within ``/1``.
     - ``bio``: string
     - ``photo``: ``{"source", "digest", "error"}`` (digest and error string or null), or null
       when the profile has no photo
+    - ``created_at``: the account's creation date as the source gave it (``""`` when unknown)
+    - ``followers``, ``following``, ``posts``: integers, or null when the source did not say
+    - ``verified``, ``default_photo``: the platform's badge and default avatar, true, false
+      or null when the source did not say
 
   - ``identity_photo``: digest (sha256) of the registered photo that matched best, or null
   - ``signals``: list of ``{"kind", "value", "strength", "detail", "evidence"}``:
 
-    - ``kind``: ``"photo"``, ``"face"``, ``"name"``, ``"handle"`` or ``"bio"``
+    - ``kind``: ``"photo"``, ``"face"``, ``"name"``, ``"handle"``, ``"bio"``, ``"deception"``
+      (a look-alike trick in the handle or name; its evidence names each trick) or
+      ``"account"`` (the account's age and shape; its evidence starts with the facts)
     - ``value``: the raw measurement rounded to 4 decimals (photo: hash distance in bits of
-      64; face: embedding distance; name, handle, bio: similarity 0..100)
+      64; face: embedding distance; name, handle, bio: similarity 0..100; deception: number
+      of tricks; account: the account-shape model's probability of a bought account, 0 when
+      the source gave no counts)
     - ``strength``: the evidence on a 0..1 scale, rounded to 4 decimals
     - ``detail``: a sentence saying what was measured
     - ``evidence``: list of strings, the named edits or facts ("look-alike: I for l",
@@ -91,6 +99,12 @@ def match_to_dict(match: Match) -> dict[str, Any]:
             "url": profile.url,
             "bio": profile.bio,
             "photo": _photo(profile.photo),
+            "created_at": profile.created_at,
+            "followers": profile.followers,
+            "following": profile.following,
+            "posts": profile.posts,
+            "verified": profile.verified,
+            "default_photo": profile.default_photo,
         },
         "identity_photo": match.identity_photo,
         "signals": [_signal(signal) for signal in match.signals],

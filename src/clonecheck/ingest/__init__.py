@@ -15,6 +15,7 @@ from clonecheck.errors import FormatError, InputError
 from clonecheck.ingest._common import load_json, looks_like_json
 from clonecheck.ingest.activitypub import ActivityPubReader, MastodonReader
 from clonecheck.ingest.bluesky import BlueskyReader
+from clonecheck.ingest.checkers import MaigretReader, SherlockReader
 from clonecheck.ingest.instagram import InstagramReader
 from clonecheck.ingest.interface import Reader, RecordProblem
 from clonecheck.ingest.tabular import MAPPABLE_FIELDS, CsvReader, JsonLinesReader
@@ -47,6 +48,8 @@ FORMATS: tuple[Reader, ...] = (
     TwiBotReader(),
     TwitterV2Reader(),
     TwitterV1Reader(),
+    SherlockReader(),
+    MaigretReader(),
     JsonLinesReader(),
     CsvReader(),
 )

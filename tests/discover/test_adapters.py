@@ -185,3 +185,25 @@ def test_real_api_answers_parse_through_the_adapters(
         else:
             result = XAdapter(client, token=None).parse(document["data"][0])
     assert isinstance(result, Profile) and result.handle == handle
+
+
+@pytest.mark.parametrize(
+    ("adapter", "record"),
+    [
+        ("bluesky", {"did": "did:plc:x", "handle": "a.bsky.social", "followersCount": -3}),
+        ("mastodon", {"acct": "a@h.example", "url": "https://h.example/@a", "followers_count": 1.5}),
+        ("x", {"id": "1", "username": "a", "public_metrics": {"followers_count": -1}}),
+    ],
+)
+def test_a_record_no_profile_can_have_is_a_reason_not_a_crash(
+    adapter: str, record: dict[str, object]
+) -> None:
+    """A stranger's record with an impossible count becomes a skip reason naming it."""
+    with ApiClient() as client:
+        parser = {
+            "bluesky": BlueskyAdapter(client),
+            "mastodon": MastodonAdapter(client, base_url="h.example"),
+            "x": XAdapter(client, token=None),
+        }[adapter]
+        result = parser.parse(record)
+    assert isinstance(result, str) and ("negative" in result or "whole number" in result)

@@ -18,6 +18,7 @@ from typing import Any
 
 from clonecheck.discover.http import ApiClient, RateLimit
 from clonecheck.discover.interface import FollowerPage, PlatformError, RawRecord
+from clonecheck.ingest._common import BadValue
 from clonecheck.ingest.bluesky import PLATFORM
 from clonecheck.ingest.bluesky import _profile as _parse_profile
 from clonecheck.models import Profile
@@ -123,7 +124,10 @@ class BlueskyAdapter:
         return FollowerPage(tuple(records), next_cursor)
 
     def parse(self, record: RawRecord) -> Profile | str:
-        return _parse_profile(record, None)
+        try:
+            return _parse_profile(record, None)
+        except BadValue as exc:  # a count no profile can have: a stranger's bad record
+            return str(exc)
 
 
 def _next_cursor(data: Any, seen: set[str], url: str) -> str | None:

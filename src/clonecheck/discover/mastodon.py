@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from clonecheck.discover.http import ApiClient, JsonResponse, RateLimit
 from clonecheck.discover.interface import FollowerPage, PlatformError, RawRecord
+from clonecheck.ingest._common import BadValue
 from clonecheck.ingest.activitypub import PLATFORM, account_profile
 from clonecheck.models import Profile
 
@@ -149,4 +150,7 @@ class MastodonAdapter:
         if not record.get("url") and "@" not in str(record.get("acct", "")):
             # a local account of a server that gives no url: its host is the server's
             record = {**record, "acct": f"{record.get('acct')}@{self.host}"}
-        return account_profile(record, None)
+        try:
+            return account_profile(record, None)
+        except BadValue as exc:  # a count no profile can have: a stranger's bad record
+            return str(exc)

@@ -18,6 +18,7 @@ from typing import Any
 
 from clonecheck.discover.http import ApiClient, JsonResponse, RateLimit
 from clonecheck.discover.interface import FollowerPage, PlatformError, RawRecord
+from clonecheck.ingest._common import BadValue
 from clonecheck.ingest.twitter import PLATFORM, v2_profile
 from clonecheck.models import Profile
 
@@ -138,7 +139,10 @@ class XAdapter:
     def parse(self, record: RawRecord) -> Profile | str:
         if not str(record.get("username", "")).strip():
             return "no username"
-        return v2_profile(record, None)
+        try:
+            return v2_profile(record, None)
+        except BadValue as exc:  # a count no profile can have: a stranger's bad record
+            return str(exc)
 
 
 def _users(response: JsonResponse) -> list[RawRecord]:

@@ -38,7 +38,7 @@ def db(tmp_path: Path) -> Path:
         "Retired NASA astronaut. First woman to pilot and command a Space Shuttle.",
     )
     assert code == 0, err
-    code, _, err = run(path, "import", str(DEMO_CSV))
+    code, _, err = run(path, "import", str(DEMO_CSV), "--photos-dir", str(SAMPLES))
     assert code == 0, err
     return path
 
@@ -53,7 +53,7 @@ def run(db: Path, *args: str) -> tuple[int, str, str]:
 def import_rows(db: Path, path: Path, *rows: str) -> None:
     lines = [row.replace("PHOTO:", f"{SAMPLES}/") for row in rows]
     path.write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
-    code, _, err = run(db, "import", str(path))
+    code, _, err = run(db, "import", str(path), "--photos-dir", str(SAMPLES))
     assert code == 0, err
 
 

@@ -76,7 +76,7 @@ def test_demo_reports_clones_by_photo_face_and_name_but_not_the_namesake() -> No
 def test_scan_exits_one_on_likely_clones_and_writes_the_report(db: Path, tmp_path: Path) -> None:
     """register → import → scan: exit 1 with a likely clone, CSV report in --output."""
     register_eileen(db)
-    code, _, err = run(db, "import", str(DEMO_CSV))
+    code, _, err = run(db, "import", str(DEMO_CSV), "--photos-dir", str(SAMPLES))
     assert code == 0, err
     assert "14 imported" in err
     out = tmp_path / "report.csv"
@@ -90,8 +90,8 @@ def test_scan_exits_one_on_likely_clones_and_writes_the_report(db: Path, tmp_pat
 def test_reimport_updates_instead_of_duplicating(db: Path) -> None:
     """Importing the same file twice leaves one row per account."""
     register_eileen(db)
-    run(db, "import", str(DEMO_CSV))
-    code, _, err = run(db, "import", str(DEMO_CSV))
+    run(db, "import", str(DEMO_CSV), "--photos-dir", str(SAMPLES))
+    code, _, err = run(db, "import", str(DEMO_CSV), "--photos-dir", str(SAMPLES))
     assert code == 0
     assert "0 imported, 0 updated, 14 unchanged" in err
     assert "14 from cache" in err
@@ -108,7 +108,7 @@ def test_scan_exits_zero_when_nothing_is_suspicious(db: Path, tmp_path: Path) ->
     innocents.write_text(
         "\n".join(keep).replace("avatar_", str(SAMPLES / "avatar_")) + "\n", encoding="utf-8"
     )
-    assert run(db, "import", str(innocents))[0] == 0
+    assert run(db, "import", str(innocents), "--photos-dir", str(SAMPLES))[0] == 0
     code, stdout, _ = run(db, "scan")
     assert code == 0
     assert "No suspicious profiles" in stdout
@@ -200,6 +200,36 @@ def test_csv_without_handle_column_names_the_fix(db: Path, tmp_path: Path) -> No
 def test_progress_is_silent_when_piped(db: Path) -> None:
     """Piped output (the runner is not a terminal) carries no progress bar."""
     register_eileen(db)
-    _, _, err = run(db, "import", str(DEMO_CSV))
+    _, _, err = run(db, "import", str(DEMO_CSV), "--photos-dir", str(SAMPLES))
     assert "Fetching" not in err
     assert "━" not in err
+
+
+def test_import_refuses_local_files_outside_photos_dir(db: Path, tmp_path: Path) -> None:
+    """A crawl naming /etc/passwd and a photo outside --photos-dir imports its profiles with
+    the photos refused, never printing the file's content; the photo inside is used."""
+    trusted = tmp_path / "photos"
+    trusted.mkdir()
+    (trusted / "good.jpg").write_bytes((SAMPLES / "eileen_collins.jpg").read_bytes())
+    crawl = tmp_path / "crawl.csv"
+    crawl.write_text(
+        "platform,handle,photo\nx,a,good.jpg\nx,b,/etc/passwd\nx,c,../../../../etc/passwd\n",
+        encoding="utf-8",
+    )
+    code, stdout, err = run(db, "import", str(crawl), "--photos-dir", str(trusted))
+    assert code == 0, err
+    assert "3 imported" in err and "1 fetched" in err
+    assert "2 photo(s): local file refused: outside the trusted photos folder" in err
+    assert "root:" not in err + stdout
+    code, _, err = run(db, "import", str(crawl))
+    assert code == 0, err
+    assert "3 photo(s): local file refused" in err and "--photos-dir" in err
+
+
+def test_import_photos_dir_must_exist(db: Path, tmp_path: Path) -> None:
+    """--photos-dir naming no folder is a one-line error naming it (exit 2)."""
+    crawl = tmp_path / "crawl.csv"
+    crawl.write_text("platform,handle\nx,a\n", encoding="utf-8")
+    code, _, err = run(db, "import", str(crawl), "--photos-dir", str(tmp_path / "nowhere"))
+    assert code == 2
+    assert "--photos-dir" in err and "nowhere" in err and "no such folder" in err

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from clonecheck.errors import InputError, PhotoError
-from clonecheck.ingest import photos_root, read_profiles
+from clonecheck.ingest import read_profiles, trusted_photos_root
 from clonecheck.ingest.photos import FetchPolicy, PhotoFetcher
 from clonecheck.models import Profile
 
@@ -24,7 +24,7 @@ def _import(csv: Path, reference: str, photos_dir: Path | None) -> tuple[str, by
     csv.write_text(f"platform,handle,photo\nx,someone,{reference}\n", encoding="utf-8")
     (profile,) = list(read_profiles(csv, photos_dir=photos_dir))
     assert isinstance(profile, Profile) and profile.photo is not None
-    policy = FetchPolicy(local_files="none", photos_root=photos_root(csv, photos_dir))
+    policy = FetchPolicy(local_files="none", photos_root=trusted_photos_root(csv, photos_dir))
     with PhotoFetcher(policy) as fetcher:
         try:
             return profile.photo.source, fetcher.fetch(profile.photo.source).data

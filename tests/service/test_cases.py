@@ -33,7 +33,7 @@ def service(tmp_path: Path) -> Iterator[Service]:
         own=["twitter:eileencollins"],
         bio="Retired NASA astronaut. First woman to pilot and command a Space Shuttle.",
     )
-    service.import_file(DEMO_CSV)
+    service.import_file(DEMO_CSV, photos_dir=SAMPLES)
     yield service
     store.close()
 
@@ -42,7 +42,7 @@ def import_rows(service: Service, path: Path, *rows: str) -> None:
     """Import extra CSV rows; photo names are sample images."""
     lines = [row.replace("PHOTO:", f"{SAMPLES}/") for row in rows]
     path.write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
-    service.import_file(path)
+    service.import_file(path, photos_dir=SAMPLES)
 
 
 def handles(service: Service) -> dict[str, str]:

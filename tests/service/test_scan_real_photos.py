@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,6 +52,9 @@ def world(shared_data: SharedData, tmp_path: Path) -> tuple[Service, dict[str, P
         corner = original.convert("RGB").crop((0, 0, round(w * 0.8), round(h * 0.8)))
         corner.resize((200, 200)).save(cropped, "JPEG", quality=80)
     photos["cropped"] = cropped
+    for key, path in list(photos.items()):  # the crawl may name photos in its folder only
+        if path.parent != tmp_path:
+            photos[key] = Path(shutil.copy(path, tmp_path / f"{key}{path.suffix}"))
     service = Service(Store.open(tmp_path / "clonecheck.db"))
     service.register(
         "Tony Blair", handles=["tonyblair"], photos=[str(photos["registered"])], own=["x:tonyblair"]
@@ -69,7 +73,7 @@ def world(shared_data: SharedData, tmp_path: Path) -> tuple[Service, dict[str, P
     writer.writerow(["platform", "id", "handle", "name", "photo"])
     writer.writerows(rows)
     crawl.write_text(buffer.getvalue(), encoding="utf-8")
-    service.import_file(crawl)
+    service.import_file(crawl, photos_dir=tmp_path)
     return service, photos
 
 

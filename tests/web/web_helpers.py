@@ -53,7 +53,7 @@ def build_store(path: Path) -> None:
             own=["twitter:eileencollins"],
             bio="Retired NASA astronaut. First woman to pilot and command a Space Shuttle.",
         )
-        service.import_file(DEMO_CSV)
+        service.import_file(DEMO_CSV, photos_dir=SAMPLES)
         CaseService(service).open_from_scan(CASE_PROFILE, identity="eileencollins", actor="cli")
         users = UserService(service)
         for name, (role, password) in TEAM.items():

@@ -69,13 +69,26 @@ def import_(
             help="Allow photo URLs on loopback/private networks (tests, intranets).",
         ),
     ] = False,
+    photos_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--photos-dir",
+            metavar="DIR",
+            help="A folder you trust: records may name local photos inside it (relative "
+            "paths resolve here). Without it a record's local paths are refused.",
+        ),
+    ] = None,
 ) -> None:
     """Import profiles (CSV, JSON Lines, platform exports); re-importing updates in place."""
     field_map = parse_mapping(mapping) if mapping else None
     with open_service(ctx, allow_private=allow_private, offline=offline) as service:
         for file in files:
             summary = service.import_file(
-                file, source_format=source_format, platform=platform, mapping=field_map
+                file,
+                source_format=source_format,
+                platform=platform,
+                mapping=field_map,
+                photos_dir=photos_dir,
             )
             _print_import(summary)
 

@@ -64,7 +64,7 @@ def demo(
                 "twitter:eileencollins.",
                 markup=False,
             )
-            _print_import(service.import_file(images / "demo_profiles.csv"))
+            _print_import(service.import_file(images / "demo_profiles.csv", photos_dir=images))
             result = service.scan()
             _render(
                 service,

@@ -34,8 +34,8 @@ __all__ = [
     "RecordProblem",
     "detect_format",
     "parse_mapping",
-    "photos_root",
     "read_profiles",
+    "trusted_photos_root",
 ]
 
 #: every import format, in the order auto-detection tries them
@@ -112,7 +112,7 @@ def _reader_named(name: str) -> Reader:
     raise FormatError(f"unknown format {name!r}; known formats: {_names()}")
 
 
-def photos_root(path: Path, photos_dir: Path | None = None) -> Path | None:
+def trusted_photos_root(path: Path, photos_dir: Path | None = None) -> Path | None:
     """The folder whose files an import's records may name as photos: the one the user trusts
     (``--photos-dir``), else an export folder imported as a whole (its own media), else none:
     a record is a stranger's text, and must not read the importer's files."""
@@ -135,7 +135,7 @@ def read_profiles(
     The file and the format are checked before this returns (InputError for a missing or
     unreadable file, FormatError for an unknown ``source_format`` or an unrecognised file);
     a file that cannot be parsed at all raises FormatError when iterated. Relative photo
-    paths resolve inside :func:`photos_root`.
+    paths resolve inside :func:`trusted_photos_root`.
     """
     path = Path(path)
     if photos_dir is not None and not Path(photos_dir).expanduser().is_dir():
@@ -149,7 +149,7 @@ def read_profiles(
         path,
         platform=platform or None,
         mapping=mapping or None,
-        photos_root=photos_root(path, photos_dir),
+        photos_root=trusted_photos_root(path, photos_dir),
     )
 
 

@@ -567,8 +567,7 @@ class PhotoFetcher:
 
     def fetch(self, source: str) -> Fetched:
         """The bytes of one photo; raises :class:`PhotoError` naming ``source`` and the reason."""
-        match = _SCHEME.match(source)
-        scheme = match.group(1).lower() if match and len(match.group(1)) > 1 else None
+        scheme = _scheme(source)
         if scheme is None:
             return self._read_file(source, Path(source))
         if scheme == "file":
@@ -578,6 +577,19 @@ class PhotoFetcher:
                 raise PhotoError(source, OFFLINE_REASON)
             return self._fetch_http(source)
         raise PhotoError(source, f"unsupported scheme {scheme}: (only files, http and https)")
+
+    def permits(self, source: str) -> bool:
+        """False for a local file this policy would refuse to read: a copy of it cached by an
+        earlier, more trusting import must not be served in its place."""
+        scheme = _scheme(source)
+        try:
+            if scheme is None:
+                self._allowed_path(source, Path(source))
+            elif scheme == "file":
+                self._allowed_path(source, _file_url_path(source))
+        except PhotoError:
+            return False
+        return True
 
     def fetch_many(self, sources: Iterable[str]) -> Iterator[tuple[str, Fetched | PhotoError]]:
         """Fetch concurrently; yield ``(source, Fetched | PhotoError)`` as each completes."""
@@ -744,6 +756,12 @@ def _redirect_target(source: str, response: httpx.Response) -> httpx.URL:
     if target.scheme not in {"http", "https"}:
         raise PhotoError(source, f"redirect to unsupported scheme {target.scheme}:")
     return target
+
+
+def _scheme(source: str) -> str | None:
+    """The URL scheme of ``source`` lower-cased; None for a path (``C:`` is a drive letter)."""
+    match = _SCHEME.match(source)
+    return match.group(1).lower() if match and len(match.group(1)) > 1 else None
 
 
 def _file_url_path(source: str) -> Path:

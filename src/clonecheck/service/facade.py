@@ -67,8 +67,10 @@ class Service:
         source_format: str | None = None,
         platform: str | None = None,
         mapping: dict[str, str] | None = None,
+        photos_dir: Path | None = None,
     ) -> ImportSummary:
-        """Import profiles from a file (``importing.import_file``)."""
+        """Import profiles from a file (``importing.import_file``); the records' local photo
+        paths are read only inside ``photos_dir``."""
         return importing.import_file(
             self.photos,
             self.progress,
@@ -76,6 +78,7 @@ class Service:
             source_format=source_format,
             platform=platform,
             mapping=mapping,
+            photos_dir=photos_dir,
         )
 
     def scan(self, *, identity: str | None = None, record: bool = True) -> ScanResult:

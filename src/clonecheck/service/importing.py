@@ -10,9 +10,9 @@ from pathlib import Path
 
 from clonecheck.errors import PhotoError
 from clonecheck.features import imaging
-from clonecheck.ingest import read_profiles
+from clonecheck.ingest import read_profiles, trusted_photos_root
 from clonecheck.ingest.interface import RecordProblem
-from clonecheck.ingest.photos import Fetched
+from clonecheck.ingest.photos import Fetched, PhotoFetcher
 from clonecheck.match.candidates import iter_blocks
 from clonecheck.models import PhotoFeatures, Profile
 from clonecheck.service.photos import HASH_POOL_MIN_WORKERS, MIN_POOL_JOBS, PhotoAnalyser
@@ -49,20 +49,29 @@ def import_file(
     source_format: str | None = None,
     platform: str | None = None,
     mapping: dict[str, str] | None = None,
+    photos_dir: Path | None = None,
 ) -> ImportSummary:
     """Import profiles from a file; photos are fetched once per source and analysed once per
     digest. Photos are saved as they are analysed (a re-run resumes), the profiles in one
-    transaction at the end, so an interrupted import leaves no half-imported profile."""
+    transaction at the end, so an interrupted import leaves no half-imported profile.
+
+    The records are a stranger's text: the local files they name as photos are read only
+    inside ``photos_dir``, the folder the user trusts (or the export folder imported)."""
     profiles: list[Profile] = []
     problems: list[RecordProblem] = []
     for item in read_profiles(
-        path, source_format=source_format, platform=platform, mapping=mapping
+        path,
+        source_format=source_format,
+        platform=platform,
+        mapping=mapping,
+        photos_dir=photos_dir,
     ):
         if isinstance(item, RecordProblem):
             problems.append(item)
         else:
             profiles.append(item)
-    resolved, fetched, cached = resolve_photos(photos, progress, profiles)
+    root = trusted_photos_root(path, photos_dir)
+    resolved, fetched, cached = resolve_photos(photos, progress, profiles, photos_root=root)
     photo_errors = tuple(
         (p.key, p.photo.error) for p in resolved if p.photo is not None and p.photo.error
     )
@@ -81,10 +90,17 @@ def import_file(
 
 
 def resolve_photos(
-    photos: PhotoAnalyser, progress: Progress, profiles: Sequence[Profile]
+    photos: PhotoAnalyser,
+    progress: Progress,
+    profiles: Sequence[Profile],
+    *,
+    photos_root: Path | None = None,
 ) -> tuple[list[Profile], int, int]:
     """Attach digest (or error) to every profile's photo, fetching only what is not cached;
     returns the profiles, and how many photos were fetched and found cached.
+
+    Local files are read only inside ``photos_root``, and one that this import may not read
+    is not taken from the cache either (an earlier import may have trusted its folder).
 
     Photos are fetched by threads and analysed by worker processes, a block at a time, and
     each block is saved in its own transaction: an interrupted import resumes where it
@@ -92,29 +108,16 @@ def resolve_photos(
     store = photos.store
     outcome: dict[str, tuple[str | None, str | None]] = {}
     to_fetch: list[str] = []
-    for source in dict.fromkeys(p.photo.source for p in profiles if p.photo is not None):
-        cached = store.cached_source(source)
-        if cached is not None and cached[0] is not None and store.has_photo(cached[0]):
-            outcome[source] = cached
-        else:
-            to_fetch.append(source)
-    cached_count = len(outcome)
-    if to_fetch:
-        progress.start("Fetching and analysing photos", len(to_fetch))
-        with photos.fetcher() as fetcher, photos.pool() as pool:
-            for block in iter_blocks(fetcher.fetch_many(to_fetch), PHOTO_BLOCK):
-                results = analyse_block(photos, block, pool)
-                for source, (features, _, error) in results.items():
-                    outcome[source] = (features.digest if features else None, error)
-                with store.transaction():
-                    store.save_photos([(f, data) for f, data, _ in results.values() if f and data])
-                    store.record_sources([(source, *outcome[source]) for source in results])
-                if photos.config.faces_for_all:
-                    new = (f.digest for f, data, _ in results.values() if f and data)
-                    with store.transaction():
-                        photos.ensure_faces(new, pool)
-                progress.advance(len(block))
-        progress.finish()
+    with photos.fetcher(crawled=True, photos_root=photos_root) as fetcher:
+        for source in dict.fromkeys(p.photo.source for p in profiles if p.photo is not None):
+            cached = store.cached_source(source) if fetcher.permits(source) else None
+            if cached is not None and cached[0] is not None and store.has_photo(cached[0]):
+                outcome[source] = cached
+            else:
+                to_fetch.append(source)
+        cached_count = len(outcome)
+        if to_fetch:
+            _fetch_and_analyse(photos, progress, fetcher, to_fetch, outcome)
     resolved = []
     for profile in profiles:
         if profile.photo is None:
@@ -124,6 +127,33 @@ def resolve_photos(
         resolved.append(replace(profile, photo=replace(profile.photo, digest=digest, error=error)))
     fetched = sum(1 for source in to_fetch if outcome[source][0] is not None)
     return resolved, fetched, cached_count
+
+
+def _fetch_and_analyse(
+    photos: PhotoAnalyser,
+    progress: Progress,
+    fetcher: PhotoFetcher,
+    to_fetch: Sequence[str],
+    outcome: dict[str, tuple[str | None, str | None]],
+) -> None:
+    """Fetch, analyse and save ``to_fetch`` a block at a time, filling ``outcome`` per source
+    with (digest, error)."""
+    store = photos.store
+    progress.start("Fetching and analysing photos", len(to_fetch))
+    with photos.pool() as pool:
+        for block in iter_blocks(fetcher.fetch_many(to_fetch), PHOTO_BLOCK):
+            results = analyse_block(photos, block, pool)
+            for source, (features, _, error) in results.items():
+                outcome[source] = (features.digest if features else None, error)
+            with store.transaction():
+                store.save_photos([(f, data) for f, data, _ in results.values() if f and data])
+                store.record_sources([(source, *outcome[source]) for source in results])
+            if photos.config.faces_for_all:
+                new = (f.digest for f, data, _ in results.values() if f and data)
+                with store.transaction():
+                    photos.ensure_faces(new, pool)
+            progress.advance(len(block))
+    progress.finish()
 
 
 def analyse_block(

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from clonecheck.config import Config
 from clonecheck.features import faces as face_features
@@ -39,9 +40,15 @@ class PhotoAnalyser:
     allow_private: bool = False
     offline: bool = False
 
-    def fetcher(self) -> PhotoFetcher:
+    def fetcher(self, *, crawled: bool = False, photos_root: Path | None = None) -> PhotoFetcher:
+        """A fetcher for photos the user names (any local file), or with ``crawled`` for
+        photos an imported record names (local files only inside ``photos_root``)."""
         policy = FetchPolicy.from_config(
-            self.config, allow_private=self.allow_private, offline=self.offline
+            self.config,
+            allow_private=self.allow_private,
+            offline=self.offline,
+            local_files="none" if crawled else "any",
+            photos_root=photos_root,
         )
         return PhotoFetcher(policy)
 

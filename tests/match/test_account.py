@@ -165,3 +165,13 @@ def test_clones_rank_above_namesakes_without_metadata() -> None:
     )
     assert clone.score > namesake.score
     assert namesake.verdict is Verdict.POSSIBLE
+
+
+def test_deliberate_handle_edit_is_not_excused_by_an_established_account() -> None:
+    """A one-letter typo of the exact handle on an aged account with an audience (a bought
+    or hijacked account) stays possible: only namesake-like evidence is weighed less."""
+    match = score_pair(
+        ADA, [], established("adalovlace", "Ada Lovelace"), None, DEFAULT, own_accounts=[OWN]
+    )
+    assert match.verdict is Verdict.POSSIBLE
+    assert any("weighed x0.6" in note for note in match.notes)

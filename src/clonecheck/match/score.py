@@ -184,12 +184,9 @@ def handle_signal(
     )
     strength = strength_of(found, factor)
     detail = f"handle @{profile.handle} vs {against}: {found.detail} ({found.similarity:.0f}/100)"
-    edit = names.handle_edit_class(found, profile.handle)
-    if strength > 0 and edit in _NATURAL_CLASSES and not bio_copied:
+    if strength > 0 and _is_natural(found, profile.handle) and not bio_copied:
         strength *= config.handle_natural_factor
-        why += (
-            f"an edit namesakes make to their own name, weight x{config.handle_natural_factor:g}",
-        )
+        why += (_NATURAL_NOTE.format(config.handle_natural_factor),)
     return Signal(
         SignalKind.HANDLE, round(found.similarity, 2), strength, detail, found.edits + why
     )
@@ -197,6 +194,21 @@ def handle_signal(
 
 #: handle edit classes real people use for their own names (measured in docs/calibration.md)
 _NATURAL_CLASSES = frozenset({names.HandleEdit.NATURAL, names.HandleEdit.OTHER})
+#: the evidence line of a handle weighed as a namesake's own spelling of their name
+_NATURAL_NOTE = "an edit namesakes make to their own name, weight x{:g}"
+
+
+def _is_natural(found: names.TextComparison, handle: str) -> bool:
+    return names.handle_edit_class(found, handle) in _NATURAL_CLASSES
+
+
+def _namesake_like(signal: Signal) -> bool:
+    """Whether a signal is evidence a namesake could also show: a name, a bio, a handle that
+    spells the name the way people do. A deliberate handle edit (one typo, an affix) is not:
+    an established account does not make it less of a copy."""
+    if signal.kind is SignalKind.HANDLE:
+        return any(e.startswith("an edit namesakes make") for e in signal.evidence)
+    return signal.kind in (SignalKind.NAME, SignalKind.BIO)
 
 
 def deception_signal(identity: Identity, profile: Profile) -> Signal | None:
@@ -228,8 +240,6 @@ def deception_signal(identity: Identity, profile: Profile) -> Signal | None:
 
 #: signals that say who the account claims to be; account evidence counts only beside them
 _IDENTITY_KINDS = frozenset({SignalKind.PHOTO, SignalKind.FACE, SignalKind.NAME, SignalKind.HANDLE})
-#: signals an established account's own audience weakens
-_NAME_KINDS = frozenset({SignalKind.NAME, SignalKind.HANDLE, SignalKind.BIO})
 
 
 def account_signal(
@@ -269,19 +279,21 @@ def bio_signal(identity: Identity, profile: Profile, config: Config) -> Signal |
 
 def fuse(signals: Sequence[Signal], config: Config, name_factor: float = 1.0) -> float:
     """Noisy-OR of ``weight × strength`` over the signals; ``name_factor`` scales the weight
-    of name, handle and bio evidence (an established account's own audience)."""
+    of the evidence a namesake could also show (name, bio, a handle spelling the name the way
+    people do): an established account's own audience."""
     weights = {
         SignalKind.PHOTO: config.weight_photo,
         SignalKind.FACE: config.weight_face,
-        SignalKind.NAME: config.weight_name * name_factor,
-        SignalKind.HANDLE: config.weight_handle * name_factor,
-        SignalKind.BIO: config.weight_bio * name_factor,
+        SignalKind.NAME: config.weight_name,
+        SignalKind.HANDLE: config.weight_handle,
+        SignalKind.BIO: config.weight_bio,
         SignalKind.DECEPTION: config.weight_deception,
         SignalKind.ACCOUNT: config.weight_account,
     }
     miss = 1.0
     for signal in signals:
-        miss *= 1.0 - weights[signal.kind] * signal.strength
+        factor = name_factor if _namesake_like(signal) else 1.0
+        miss *= 1.0 - weights[signal.kind] * factor * signal.strength
     return 1.0 - miss
 
 
@@ -397,8 +409,11 @@ def score_pair(
     found, name_factor = account_signal(signals, profile, own_accounts, config)
     if found is not None:
         signals.append(found)
-        if name_factor < 1.0 and any(s.strength > 0 for s in signals if s.kind in _NAME_KINDS):
-            notes = (f"{found.detail}: name, handle and bio evidence weighed x{name_factor:g}",)
+        if name_factor < 1.0 and any(s.strength > 0 for s in signals if _namesake_like(s)):
+            notes = (
+                f"{found.detail}: the evidence a namesake could also show (name, bio, a "
+                f"handle spelling the name) weighed x{name_factor:g}",
+            )
     score = fuse(signals, config, name_factor)
     verdict = verdict_for(score, config)
     disclaimer = names.fan_or_parody(profile.name, profile.bio)

@@ -44,7 +44,9 @@ def global_options(
 
 
 def err_console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    """The console for messages on stderr. Names, handles and messages come from users and
+    strangers: ``[official]`` or ``:id:`` in them is text, never rich markup or an emoji."""
+    return Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 
 class BarProgress:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from clonecheck.cli.common import err_console, open_service
 from clonecheck.models import Identity
+from clonecheck.report.table import make_console
 
 app = typer.Typer(help="List, show and remove registered identities.", no_args_is_help=False)
 
@@ -72,7 +74,7 @@ def list_(ctx: typer.Context) -> None:
             str(len(person.photos)),
             ", ".join(str(a) for a in person.own_accounts),
         )
-    Console().print(table)
+    make_console(sys.stdout).print(table)
 
 
 @app.command("show")
@@ -98,8 +100,9 @@ def remove(
 
 
 def _print_identity(person: Identity) -> None:
-    console = Console()
-    console.print(f"[bold]{person.name}[/bold] ({person.slug})", highlight=False)
+    console = make_console(sys.stdout)
+    console.soft_wrap = True
+    console.print(Text.assemble((person.name, "bold"), f" ({person.slug})"))
     console.print(f"handles: {', '.join('@' + h for h in person.handles) or '-'}", markup=False)
     console.print(f"own accounts: {', '.join(map(str, person.own_accounts)) or '-'}", markup=False)
     if person.bio:

@@ -1,21 +1,24 @@
 """Scanning: every stored profile against every registered identity (or one), as one recorded
-scan. The service reads the store a block of profiles at a time and runs the face model on
-candidates' photos; the scoring itself is ``partition.score_partition``, which needs no store.
+scan. The service reads the store a block of profiles at a time (in worker processes when
+there are several cores) and runs the face model on candidates' photos; the scoring itself is
+``partition.score_partition``, which needs no store.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import time
+from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+from typing import Any
 
 from clonecheck.errors import InputError
-from clonecheck.match.candidates import iter_blocks
 from clonecheck.match.rarity import NameRarity
-from clonecheck.models import Identity, Match, Profile, Verdict, normalize_handle
+from clonecheck.models import Identity, Match, PhotoFeatures, Profile, Verdict, normalize_handle
 from clonecheck.service.partition import (
-    ProfileName,
     ScanIndex,
     faces_wanted,
     find_candidates,
@@ -103,62 +106,165 @@ def build_index(photos: PhotoAnalyser, identities: Sequence[Identity]) -> ScanIn
 
 
 def scan(
-    photos: PhotoAnalyser, progress: Progress, *, identity: str | None = None, record: bool = True
+    photos: PhotoAnalyser,
+    progress: Progress,
+    *,
+    identity: str | None = None,
+    record: bool = True,
+    workers: int | None = None,
 ) -> ScanResult:
-    """Every stored profile against every identity (or one), as one recorded scan."""
+    """Every stored profile against every identity (or one), as one recorded scan.
+
+    The scan holds no write transaction while it reads and scores: it reads the profiles a
+    block at a time and writes each block's matches (and the faces it computed) in a short
+    transaction of its own, so imports, registrations and sign-ins write in between. While it
+    runs, its ``activity`` row names it to the writers that wait. A scan killed mid-way leaves
+    its row ``interrupted`` (marked by the next scan) and the store consistent.
+
+    Blocks are scored by ``workers`` processes (default: ``Config.workers``, one per core),
+    each given the index once, when the store is a file and the crawl is more than a block;
+    the matches are the same as one process finds."""
     store = photos.store
     identities = chosen_identities(store, identity)
     total = store.count_profiles()
-    matches: list[Match] = []
-    faces_computed = 0
-    stages = dict.fromkeys(("candidates", "faces", "scoring"), 0.0)
-    progress.start("Scanning profiles", total)
-    with store.transaction():
+    wanted = photos.workers() if workers is None else max(1, workers)
+    parallel = wanted > 1 and store.path is not None and total > SCAN_BLOCK
+    with store.activity("scan") if record else nullcontext(0):
         scan_id = store.start_scan(identity, photos.config.as_dict()) if record else None
+        progress.start("Scanning profiles", total)
         index = build_index(photos, identities)
-        digests = store.profile_photo_digests()
-        with photos.pool() as pool:
-            for block in iter_blocks(store.profile_names(), SCAN_BLOCK):
-                found, computed = scan_block(photos, block, digests, index, pool, stages)
-                matches.extend(found)
-                faces_computed += computed
-                progress.advance(len(block))
-        matches.sort(key=lambda m: (-m.score, m.identity.slug, m.profile.key))
+        state = _ScanState(photos, index, scan_id)
+        with photos.pool() as face_pool:
+            state.face_pool = face_pool
+            if parallel:
+                _scan_parallel(state, progress, wanted)
+            else:
+                for rows in store.scan_pages(SCAN_BLOCK):
+                    state.finish(score_block(store, index, rows))
+                    progress.advance(len(rows))
         if scan_id is not None:
-            store.finish_scan(scan_id, matches, total)
-    progress.finish()
-    return ScanResult(scan_id, tuple(matches), total, len(identities), faces_computed, stages)
+            store.complete_scan(scan_id, total)
+        progress.finish()
+    matches = sorted(state.matches, key=lambda m: (-m.score, m.identity.slug, m.profile.key))
+    return ScanResult(
+        scan_id, tuple(matches), total, len(identities), state.faces_computed, state.stages
+    )
 
 
-def scan_block(
-    photos: PhotoAnalyser,
-    block: Sequence[ProfileName],
-    digests: Mapping[str, str],
-    index: ScanIndex,
-    pool: Executor | None,
-    stages: dict[str, float],
-) -> tuple[list[Match], int]:
-    """One block's matches, and how many photos went through the face model. Only candidates'
-    profiles are read in full, and the face model sees only their photos."""
-    store = photos.store
+#: (profile key, handle, name, photo digest): one row of a scan's page of profiles
+ScanRow = tuple[str, str, str, str | None]
+
+
+@dataclass(slots=True)
+class BlockOutcome:
+    """What a block of profiles gave: its matches, or (when candidates' photos still need the
+    face model, which only the scanning process runs) everything needed to score it after."""
+
+    matches: list[Match]
+    profiles: list[Profile] = field(default_factory=list)
+    features: dict[str, PhotoFeatures] = field(default_factory=dict)
+    pairs: dict[str, set[int]] = field(default_factory=dict)
+    need_faces: set[str] = field(default_factory=set)
+    stages: dict[str, float] = field(default_factory=dict)
+
+
+def score_block(store: Store, index: ScanIndex, rows: Sequence[ScanRow]) -> BlockOutcome:
+    """One block's candidates, read in full and scored; only candidates' profiles are read in
+    full. Reads the store, never writes it: a worker process runs this on its own
+    connection."""
     started = time.perf_counter()
-    with_photo = [key for key, _, _ in block if key in digests]
-    features = store.photo_features(digests[k] for k in with_photo)
-    by_key = {k: features[digests[k]] for k in with_photo if digests[k] in features}
-    pairs = find_candidates(block, by_key, index)
+    digests = {key: digest for key, _, _, digest in rows if digest}
+    features = store.photo_features(set(digests.values()))
+    by_key = {k: features[d] for k, d in digests.items() if d in features}
+    pairs = find_candidates(((k, h, n) for k, h, n, _ in rows), by_key, index)
     if not pairs:
-        stages["candidates"] += time.perf_counter() - started
-        return [], 0
+        return BlockOutcome([], stages={"candidates": time.perf_counter() - started})
     profiles = [p for p in store.profiles(pairs) if p.account.key not in index.owned]
     kept = {p.key for p in profiles}
     pairs = {key: hits for key, hits in pairs.items() if key in kept}
     need = faces_wanted(pairs, by_key, index)
-    stages["candidates"] += time.perf_counter() - started
-    started = time.perf_counter()
+    stages = {"candidates": time.perf_counter() - started}
     if need:
-        features.update(photos.ensure_faces(need, pool))
-    stages["faces"] += time.perf_counter() - started
+        return BlockOutcome([], profiles, features, pairs, need, stages)
     started = time.perf_counter()
     matches = score_partition(profiles, features, index, pairs)
-    stages["scoring"] += time.perf_counter() - started
-    return matches, len(need)
+    stages["scoring"] = time.perf_counter() - started
+    return BlockOutcome(matches, stages=stages)
+
+
+@dataclass
+class _ScanState:
+    """The scanning process's side of a scan: faces, writing each block, the totals."""
+
+    photos: PhotoAnalyser
+    index: ScanIndex
+    scan_id: int | None
+    face_pool: Executor | None = None
+    matches: list[Match] = field(default_factory=list)
+    faces_computed: int = 0
+    stages: dict[str, float] = field(
+        default_factory=lambda: dict.fromkeys(("candidates", "faces", "scoring"), 0.0)
+    )
+
+    def finish(self, outcome: BlockOutcome) -> None:
+        """Run the face model where the block needs it, score what is left, and record the
+        block's matches in one short transaction."""
+        for stage, seconds in outcome.stages.items():
+            self.stages[stage] += seconds
+        matches = outcome.matches
+        if outcome.need_faces:
+            store = self.photos.store
+            started = time.perf_counter()
+            with store.transaction():
+                faces = self.photos.ensure_faces(outcome.need_faces, self.face_pool)
+            outcome.features.update(faces)
+            self.faces_computed += len(outcome.need_faces)
+            self.stages["faces"] += time.perf_counter() - started
+            started = time.perf_counter()
+            matches = score_partition(
+                outcome.profiles, outcome.features, self.index, outcome.pairs
+            )
+            self.stages["scoring"] += time.perf_counter() - started
+        if matches and self.scan_id is not None:
+            self.photos.store.add_matches(self.scan_id, matches)
+        self.matches.extend(matches)
+
+
+# --- worker processes ----------------------------------------------------------------------
+
+#: a worker's own read connection and the scan's index, set once by ``_start_worker``
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(path: str, index: ScanIndex) -> None:
+    """Pool initializer: the index arrives once per worker, not once per block."""
+    _WORKER["store"] = Store.open(path)
+    _WORKER["index"] = index
+
+
+def _worker_block(rows: Sequence[ScanRow]) -> BlockOutcome:
+    return score_block(_WORKER["store"], _WORKER["index"], rows)
+
+
+def _scan_parallel(state: _ScanState, progress: Progress, workers: int) -> None:
+    """Blocks scored by ``workers`` processes, a few blocks ahead of the one being recorded:
+    memory holds at most ``2 x workers`` blocks, however large the crawl."""
+    store = state.photos.store
+    context = multiprocessing.get_context("forkserver")
+    pending: deque[tuple[int, Future[BlockOutcome]]] = deque()
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(str(store.path), state.index),
+    ) as pool:
+        for rows in store.scan_pages(SCAN_BLOCK):
+            pending.append((len(rows), pool.submit(_worker_block, rows)))
+            while len(pending) >= 2 * workers:
+                size, future = pending.popleft()
+                state.finish(future.result())
+                progress.advance(size)
+        while pending:
+            size, future = pending.popleft()
+            state.finish(future.result())
+            progress.advance(size)

@@ -10,9 +10,14 @@ transaction and bumps one ``user_version`` for the file.
 
 from __future__ import annotations
 
+import os
+import socket
 import sqlite3
-from collections.abc import Iterator
+import sys
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Self
 
@@ -22,25 +27,82 @@ from clonecheck.errors import StoreError
 
 #: 2 added ``photo_crops``; every table is created if missing, so older files upgrade in place.
 #: 3 added the profile columns ``posts``, ``verified`` and ``default_photo`` (account evidence),
-#: added to an older file's table in place; its rows keep NULL (unknown) until re-imported
-SCHEMA_VERSION = 3
+#: added to an older file's table in place; its rows keep NULL (unknown) until re-imported.
+#: 4 added ``activity`` (the long jobs running now, for writers that wait) and the scan
+#: columns ``status`` and ``pid`` (a scan killed mid-way is told from a finished one)
+SCHEMA_VERSION = 4
 
 #: profile columns added after schema 1, with their types, for files that predate them
 ADDED_PROFILE_COLUMNS: dict[str, type] = {"posts": int, "verified": int, "default_photo": int}
+#: scan columns added in schema 4
+ADDED_SCAN_COLUMNS: dict[str, type] = {"status": str, "pid": int}
+
+#: how long a writer waits for another one to finish, in seconds, unless the environment
+#: variable ``CLONECHECK_LOCK_WAIT`` (or ``Connection.open(wait=...)``) says otherwise
+DEFAULT_LOCK_WAIT = 300.0
+LOCK_WAIT_ENV = "CLONECHECK_LOCK_WAIT"
+#: the first try for the write lock waits this long (ms) before the wait is announced
+_FIRST_TRY_MS = 250
+#: later tries each wait this long (ms) inside SQLite before the deadline is checked again
+_RETRY_MS = 1000
+
+
+def lock_wait_from_env() -> float:
+    """The writer's wait bound: ``CLONECHECK_LOCK_WAIT`` seconds, else the default."""
+    text = os.environ.get(LOCK_WAIT_ENV, "").strip()
+    if not text:
+        return DEFAULT_LOCK_WAIT
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < 86400:
+        raise StoreError(f"{LOCK_WAIT_ENV}={text!r} is not a number of seconds (0 to 86399)")
+    return value
+
+
+def _stderr_notice(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    text = str(error)
+    return "database is locked" in text or "database is busy" in text
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class Connection:
     """An open clonecheck database file (or in-memory database) with its schema up to date."""
 
-    def __init__(self, db: sqlite_utils.Database, path: Path | None) -> None:
+    def __init__(
+        self, db: sqlite_utils.Database, path: Path | None, wait: float = DEFAULT_LOCK_WAIT
+    ) -> None:
         self.db = db
         self.path = path
+        #: seconds a writer waits for another writer before giving up with a StoreError
+        self.wait = wait
+        #: where "waiting for ..." goes; the web app or a test may point it elsewhere
+        self.notice: Callable[[str], None] = _stderr_notice
 
     # --- opening -------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | str) -> Self:
-        """Open (creating if needed) the store at ``path``, migrating an older schema."""
+    def open(cls, path: Path | str, *, wait: float | None = None) -> Self:
+        """Open (creating if needed) the store at ``path``, migrating an older schema.
+
+        A writer that meets another one waits up to ``wait`` seconds (default: the
+        ``CLONECHECK_LOCK_WAIT`` environment variable, else 300), saying once what it waits
+        for, then fails with a ``StoreError``; readers never wait (WAL)."""
+        bound = lock_wait_from_env() if wait is None else wait
         target = Path(path)
         if target.exists() and target.is_dir():
             raise StoreError(f"database {target} is a directory; pass a file path with --db")
@@ -49,12 +111,13 @@ class Connection:
                 f"cannot create database {target}: folder {target.parent} does not exist"
             )
         try:
-            conn = sqlite3.connect(str(target), timeout=30)
+            # a statement outside ``transaction()`` waits the whole bound inside SQLite
+            conn = sqlite3.connect(str(target), timeout=bound)
             db = sqlite_utils.Database(conn)
-            db.execute("PRAGMA journal_mode=WAL")
+            store = cls(db, target, bound)
+            store._wal()
             db.execute("PRAGMA foreign_keys=ON")
             db.execute("PRAGMA synchronous=NORMAL")
-            store = cls(db, target)
             store._migrate()
         except sqlite3.DatabaseError as error:
             raise StoreError(
@@ -87,13 +150,105 @@ class Connection:
         if conn.in_transaction:
             yield
             return
-        conn.execute("BEGIN IMMEDIATE")
+        self._begin_immediate()
         try:
             yield
         except BaseException:
             conn.rollback()
             raise
         conn.commit()
+
+    def _wal(self) -> None:
+        """WAL mode (readers never wait for a writer). Switching a new file to it needs the
+        lock for a moment, so it waits like any writer; an existing WAL file needs nothing."""
+        mode = self.db.execute("PRAGMA journal_mode").fetchone()[0]
+        if str(mode).lower() != "wal":
+            self._wait_for_lock(lambda: self.db.execute("PRAGMA journal_mode=WAL"))
+
+    def _begin_immediate(self) -> None:
+        conn = self.db.conn
+        self._wait_for_lock(lambda: conn.execute("BEGIN IMMEDIATE"))
+
+    def _wait_for_lock(self, attempt: Callable[[], object]) -> None:
+        """Run ``attempt`` (a statement that takes the write lock), waiting while another
+        writer holds it: first briefly and silently, then saying once who holds it, up to
+        ``wait`` seconds; then a one-line ``StoreError``."""
+        conn = self.db.conn
+        deadline = time.monotonic() + self.wait
+        slice_ms = min(_FIRST_TRY_MS, int(self.wait * 1000))
+        told = False
+        try:
+            while True:
+                conn.execute(f"PRAGMA busy_timeout = {slice_ms}")
+                try:
+                    attempt()
+                    return
+                except sqlite3.OperationalError as error:
+                    if not _is_busy(error):
+                        raise
+                remaining = deadline - time.monotonic()
+                holder = self.busy_with()
+                if remaining <= 0:
+                    where = f" {self.path}" if self.path else ""
+                    raise StoreError(
+                        f"the database{where} is busy with {holder}; gave up after "
+                        f"{self.wait:g} s: try again when it has finished, or wait longer "
+                        f"with {LOCK_WAIT_ENV}=SECONDS"
+                    ) from None
+                if not told:
+                    self.notice(f"waiting for {holder} (up to {self.wait:g} s)…")
+                    told = True
+                slice_ms = max(1, min(_RETRY_MS, int(remaining * 1000)))
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.wait * 1000)}")
+
+    # --- long jobs: who holds the database, for the writers that wait ---------------------
+
+    @contextmanager
+    def activity(self, what: str) -> Iterator[int]:
+        """Record a long job (``what``: "scan", "import of x.csv") as running, in its own
+        committed row, for as long as the block runs: a writer that has to wait names it."""
+        with self.transaction():
+            table = self.db.table("activity")
+            table.insert(
+                {
+                    "what": what,
+                    "pid": os.getpid(),
+                    "host": socket.gethostname(),
+                    "started_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+                }
+            )
+            row_id = int(table.last_pk or 0)
+        try:
+            yield row_id
+        finally:
+            with self.transaction():
+                self.db.execute("delete from activity where id = ?", [row_id])
+
+    def running(self) -> list[tuple[str, int, str]]:
+        """The long jobs running now, oldest first: (what, pid, started_at). A job whose
+        process is gone (killed) on this host is left out."""
+        if "activity" not in self.db.table_names():
+            return []
+        here = socket.gethostname()
+        rows = self.db.execute(
+            "select what, pid, host, started_at from activity order by id"
+        ).fetchall()
+        return [
+            (str(what), int(pid), str(started))
+            for what, pid, host, started in rows
+            if host != here or _pid_alive(int(pid))
+        ]
+
+    def busy_with(self) -> str:
+        """Who holds the write lock, as a waiting writer says it: "the scan that started at
+        10:41:07 (pid 123)", or "another writer" when no long job is recorded."""
+        jobs = [job for job in self.running() if job[1] != os.getpid()]
+        if not jobs:
+            return "another writer"
+        what, pid, started = jobs[0]
+        clock = started[11:19] if len(started) >= 19 else started
+        return f"the {what} that started at {clock} (pid {pid})"
 
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
@@ -115,6 +270,10 @@ class Connection:
             for column, kind in ADDED_PROFILE_COLUMNS.items():
                 if column not in profiles.columns_dict:
                     profiles.add_column(column, kind)
+            scans = self.db.table("scans")
+            for column, kind in ADDED_SCAN_COLUMNS.items():
+                if column not in scans.columns_dict:
+                    scans.add_column(column, kind)
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _create_tables(self) -> None:
@@ -209,7 +368,14 @@ class Connection:
                 "profiles": int,
                 "likely": int,
                 "possible": int,
+                **ADDED_SCAN_COLUMNS,
             },
+            pk="id",
+            if_not_exists=True,
+        )
+        # the long jobs running now (``activity()``): one committed row each, while they run
+        db.table("activity").create(
+            {"id": int, "what": str, "pid": int, "host": str, "started_at": str},
             pk="id",
             if_not_exists=True,
         )

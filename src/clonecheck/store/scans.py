@@ -1,14 +1,26 @@
-"""Scans in the store: one row per run of the matcher, with the matches it found."""
+"""Scans in the store: one row per run of the matcher, with the matches it found.
+
+A scan writes as it goes (its matches a block at a time, each block in its own short
+transaction), so its row says whether it is ``running``, ``finished`` or ``interrupted`` (its
+process was killed: the matches it had written are kept, and marked by the row as partial).
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import os
+import socket
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from clonecheck.models import Match
 from clonecheck.store._rows import timestamp
-from clonecheck.store.connection import Connection
+from clonecheck.store.connection import Connection, _pid_alive
+
+#: a scan's ``status``: running now, completed, or stopped before it completed
+RUNNING = "running"
+FINISHED = "finished"
+INTERRUPTED = "interrupted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,27 +34,87 @@ class ScanRecord:
     profiles: int
     likely: int
     possible: int
+    #: ``running``, ``finished`` or ``interrupted`` (killed mid-way: its matches are partial)
+    status: str = FINISHED
 
 
 class ScanRows(Connection):
     """The ``scans`` and ``matches`` rows."""
 
     def start_scan(self, identity: str | None, config: dict[str, object]) -> int:
-        table = self.db.table("scans")
-        table.insert(
-            {
-                "started_at": timestamp(),
-                "identity": identity,
-                "config": json.dumps(config, sort_keys=True),
-                "profiles": 0,
-                "likely": 0,
-                "possible": 0,
-            }
-        )
-        return int(table.last_pk or 0)
+        """A new scan row, ``running`` under this process; scans left ``running`` by a process
+        that is gone are marked ``interrupted`` first."""
+        with self.transaction():
+            self.mark_interrupted_scans()
+            table = self.db.table("scans")
+            table.insert(
+                {
+                    "started_at": timestamp(),
+                    "identity": identity,
+                    "config": json.dumps(config, sort_keys=True),
+                    "profiles": 0,
+                    "likely": 0,
+                    "possible": 0,
+                    "status": RUNNING,
+                    "pid": os.getpid(),
+                }
+            )
+            return int(table.last_pk or 0)
+
+    def mark_interrupted_scans(self) -> int:
+        """Mark ``interrupted`` every unfinished scan whose process is no longer running (a
+        scan killed mid-way, or a file from before scans were written as they go); returns
+        how many."""
+        rows = self.db.execute(
+            "select id, pid from scans where finished_at is null "
+            "and (status is null or status = ?)",
+            [RUNNING],
+        ).fetchall()
+        # a pid is only meaningful on this host; the activity rows say which host runs what
+        running = {
+            pid
+            for _, pid, host in self.db.execute("select what, pid, host from activity")
+            if host == socket.gethostname()
+        }
+        dead = [
+            scan_id
+            for scan_id, pid in rows
+            if pid is None or not (pid in running and _pid_alive(int(pid)))
+        ]
+        for scan_id in dead:
+            self.db.execute("update scans set status = ? where id = ?", [INTERRUPTED, scan_id])
+        return len(dead)
+
+    def add_matches(self, scan_id: int, matches: Iterable[Match]) -> None:
+        """Record some of a running scan's matches (one block's, in its own transaction)."""
+        with self.transaction():
+            self._insert_matches(scan_id, matches)
+
+    def complete_scan(self, scan_id: int, profiles: int) -> None:
+        """Mark a scan ``finished``, its counts taken from the matches it recorded."""
+        with self.transaction():
+            likely, possible = self.db.execute(
+                "select coalesce(sum(verdict = 'likely clone'), 0), "
+                "coalesce(sum(verdict = 'possible'), 0) from matches where scan_id = ?",
+                [scan_id],
+            ).fetchone()
+            self.db.table("scans").update(
+                scan_id,
+                {
+                    "finished_at": timestamp(),
+                    "profiles": profiles,
+                    "likely": int(likely),
+                    "possible": int(possible),
+                    "status": FINISHED,
+                },
+            )
 
     def finish_scan(self, scan_id: int, matches: Sequence[Match], profiles: int) -> None:
-        """Record a scan's matches; the caller wraps start/finish in one transaction."""
+        """Record a scan's matches all at once and mark it finished."""
+        self.add_matches(scan_id, matches)
+        self.complete_scan(scan_id, profiles)
+
+    def _insert_matches(self, scan_id: int, matches: Iterable[Match]) -> None:
         self.db.table("matches").insert_all(
             {
                 "scan_id": scan_id,
@@ -68,15 +140,26 @@ class ScanRows(Connection):
             }
             for m in matches
         )
-        self.db.table("scans").update(
-            scan_id,
-            {
-                "finished_at": timestamp(),
-                "profiles": profiles,
-                "likely": sum(1 for m in matches if m.verdict.rank == 2),
-                "possible": sum(1 for m in matches if m.verdict.rank == 1),
-            },
-        )
+
+    def scan_pages(self, size: int) -> Iterator[list[tuple[str, str, str, str | None]]]:
+        """Every profile's (key, handle, name, photo digest), ``size`` at a time in key order.
+        Each page is its own short query (keyset, not one cursor held open), so a scan that
+        writes between pages holds no read statement across its commits and never needs the
+        whole crawl in memory."""
+        after = ""
+        while True:
+            rows = self.db.execute(
+                "select key, handle, name, photo_digest from profiles where key > ? "
+                "order by key limit ?",
+                [after, size],
+            ).fetchall()
+            if not rows:
+                return
+            yield [
+                (str(key), str(handle or ""), str(name or ""), digest or None)
+                for key, handle, name, digest in rows
+            ]
+            after = str(rows[-1][0])
 
     def scans(self) -> list[ScanRecord]:
         return [
@@ -88,6 +171,7 @@ class ScanRows(Connection):
                 profiles=int(r["profiles"] or 0),
                 likely=int(r["likely"] or 0),
                 possible=int(r["possible"] or 0),
+                status=str(r["status"] or (FINISHED if r["finished_at"] else INTERRUPTED)),
             )
             for r in self.db.table("scans").rows_where(order_by="id")
         ]

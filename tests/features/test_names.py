@@ -397,6 +397,7 @@ def test_bios_are_compared_only_when_long_enough() -> None:
         ("adalovelace", "аdalovelace", "Cyrillic а for a"),
         ("adalovelace", "adalovelacе", "Cyrillic е for e"),
         ("marymoore", "rnarymoore", "rn for m"),
+        ("annsmith", "aηnsmith", "Greek η for n"),
         ("adalovelace", "ada\u200dlovelace", "invisible characters"),
     ],
 )

@@ -119,8 +119,11 @@ def _latin_lookalike(char: str) -> str | None:
     if not found:
         return None
     for glyph in found[0]["homoglyphs"]:
-        latin = glyph["c"]
-        if latin.isascii() and latin.isalnum():
+        # a prototype with a mark below or through ("n̩" for Greek η) reads as its base letter
+        latin = "".join(
+            c for c in unicodedata.normalize("NFKD", glyph["c"]) if not unicodedata.combining(c)
+        )
+        if len(latin) == 1 and latin.isascii() and latin.isalnum():
             return str(latin)
     return None
 

@@ -143,7 +143,8 @@ def import_run(paths: list[Path], workers: int, *, faces: bool) -> tuple[float, 
         with Store.open(Path(scratch) / "bench.db") as store:
             service = Service(store, config=Config(workers=workers), offline=True)
             started = time.perf_counter()
-            summary = service.import_file(crawl)
+            trusted = Path(os.path.commonpath([p.parent for p in paths])) if paths else None
+            summary = service.import_file(crawl, photos_dir=trusted)
             imported = rate(summary.inserted, time.perf_counter() - started)
             if not faces:
                 return imported, 0.0

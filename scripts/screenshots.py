@@ -55,7 +55,7 @@ def build_demo(path: Path) -> int:
             own=["twitter:eileencollins"],
             bio="Retired NASA astronaut. First woman to pilot and command a Space Shuttle.",
         )
-        service.import_file(SAMPLES / "demo_profiles.csv")
+        service.import_file(SAMPLES / "demo_profiles.csv", photos_dir=SAMPLES)
         users = UserService(service)
         users.add("ana", PASSWORD, "agent")
         users.add("bo", PASSWORD, "agent")

@@ -56,7 +56,7 @@ def run(
         log(f"world: {len(world.people)} identities, {len(world.rows)} profiles ({built:.0f} s)")
 
         started = time.perf_counter()
-        summary = service.import_file(crawl)
+        summary = service.import_file(crawl, photos_dir=crawl.parent)
         import_s = time.perf_counter() - started
         log(
             f"import: {import_s:.1f} s, {summary.inserted} profiles, "

@@ -135,6 +135,8 @@ class Handler(BaseHTTPRequestHandler):
             self._stream_zeros(state.jpeg[:4], chunked=True)
         elif path == "/html":
             self._send(200, b"<!doctype html><html><body>hi</body></html>", "text/html")
+        elif path == "/odd-type":
+            self._send(200, b"secret", "text/html <b>root:x:0:0</b>")
         elif path == "/fake-image":
             self._send(200, b"<!doctype html><html><body>not a photo</body></html>")
         elif path == "/no-type":
@@ -295,6 +297,12 @@ def test_huge_chunked_body_is_aborted_past_max_bytes(server: Server) -> None:
 def test_html_content_type_is_refused(server: Server) -> None:
     """A text/html response is refused by its content type."""
     assert _error(server.url("/html")).reason == "not an image: content type text/html"
+
+
+def test_odd_content_type_is_not_echoed(server: Server) -> None:
+    """A Content-Type that is not a plain media type is refused without repeating it."""
+    reason = _error(server.url("/odd-type")).reason
+    assert reason == "not an image: content type not a media type"
 
 
 def test_image_content_type_with_html_bytes_is_refused(server: Server) -> None:

@@ -87,6 +87,7 @@ _CHUNK = 64 * 1024
 _SNIFF_BYTES = 32
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+_MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,40}/[a-z0-9][a-z0-9!#$&^_.+-]{0,60}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -722,7 +723,9 @@ class PhotoFetcher:
         content_type = response.headers.get("content-type")
         media = content_type.split(";", 1)[0].strip().lower() if content_type else ""
         if media and not (media.startswith("image/") or media == "application/octet-stream"):
-            raise PhotoError(source, f"not an image: content type {media}")
+            # the header is the server's text: named only when it is a plain media type
+            shown = media if _MEDIA_TYPE.fullmatch(media) else "not a media type"
+            raise PhotoError(source, f"not an image: content type {shown}")
         limit = self.policy.max_bytes
         declared = response.headers.get("content-length")
         if declared is not None and declared.strip().isdigit() and int(declared) > limit:

@@ -221,9 +221,7 @@ class _ScanState:
             self.faces_computed += len(outcome.need_faces)
             self.stages["faces"] += time.perf_counter() - started
             started = time.perf_counter()
-            matches = score_partition(
-                outcome.profiles, outcome.features, self.index, outcome.pairs
-            )
+            matches = score_partition(outcome.profiles, outcome.features, self.index, outcome.pairs)
             self.stages["scoring"] += time.perf_counter() - started
         if matches and self.scan_id is not None:
             self.photos.store.add_matches(self.scan_id, matches)

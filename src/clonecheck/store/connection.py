@@ -243,7 +243,7 @@ class Connection:
     def busy_with(self) -> str:
         """Who holds the write lock, as a waiting writer says it: "the scan that started at
         10:41:07 (pid 123)", or "another writer" when no long job is recorded."""
-        jobs = [job for job in self.running() if job[1] != os.getpid()]
+        jobs = self.running()
         if not jobs:
             return "another writer"
         what, pid, started = jobs[0]

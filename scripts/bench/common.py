@@ -12,7 +12,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(os.environ.get("CLONECHECK_SHARED_DATA", ROOT.parent / "shared" / "data"))
 KINDS = ("photo+name", "face", "photo-only", "name-only")
-INNOCENT_KINDS = ("cresci genuine", "cresci fake follower", "namesake", "look-alike", "own account")
+INNOCENT_KINDS = (
+    "cresci genuine",
+    "cresci fake follower",
+    "namesake",
+    "full-name namesake",
+    "look-alike",
+    "own account",
+)
+#: share of clones on an aged account (a genuine account's metadata: bought or hijacked);
+#: the rest are fresh (a bought fake follower's metadata)
+AGED_CLONES = 0.25
 #: the world every change to matching was checked on; the published numbers use another seed
 DEV_SEED = 1
 

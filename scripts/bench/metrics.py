@@ -4,7 +4,7 @@ innocent profiles flagged, the precision-recall curve, and the false positives b
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,3 +85,64 @@ def false_positives(world: World, matches: Iterable[Any], by_key: dict[str, Row]
             + f"; {row.note})"
         )
     return lines
+
+
+def _label(row: Row) -> str:
+    if row.category == "name-only":
+        return f"name-only ({row.account})"
+    return row.category
+
+
+def per_kind(world: World, matches: Iterable[Any], by_key: dict[str, Row]) -> list[dict[str, Any]]:
+    """Per profile kind (name-only split by fresh and aged account): how many, how many flagged
+    likely and likely-or-possible. A clone counts only when flagged against its person; an
+    innocent profile counts when flagged against anyone."""
+    likely: dict[str, bool] = {}
+    either: dict[str, bool] = {}
+    for match in matches:
+        row = by_key[match.profile.key]
+        if row.is_clone and row.target != match.identity.slug:
+            continue
+        either[row.id] = True
+        if match.verdict.value == "likely clone":
+            likely[row.id] = True
+    labels = [*KINDS, "name-only (fresh)", "name-only (aged)"]
+    labels += list(dict.fromkeys(r.category for r in world.rows if not r.is_clone))
+    table = []
+    for label in labels:
+        rows = [r for r in world.rows if label in (r.category, _label(r))]
+        table.append(
+            {
+                "kind": label,
+                "clone": bool(rows) and rows[0].is_clone,
+                "n": len(rows),
+                "likely": sum(1 for r in rows if likely.get(r.id)),
+                "either": sum(1 for r in rows if either.get(r.id)),
+            }
+        )
+    return table
+
+
+def ranking(world: World, matches: Sequence[Any], by_key: dict[str, Row]) -> dict[str, Any]:
+    """Precision of the top k of the ranked report (every match, highest score first), and
+    among the ``possible`` matches the chance that a clone outranks an innocent profile."""
+    ranked = sorted(matches, key=lambda m: -m.score)
+    hits = [by_key[m.profile.key].target == m.identity.slug for m in ranked]
+    clones = sum(1 for r in world.rows if r.is_clone)
+    top = {}
+    for k in (25, 50, 100, 200, clones):
+        if k <= len(hits):
+            top[k] = sum(hits[:k]) / k
+    possible = [
+        (m.score, hit) for m, hit in zip(ranked, hits, strict=True) if m.verdict.value == "possible"
+    ]
+    good = [s for s, hit in possible if hit]
+    bad = [s for s, hit in possible if not hit]
+    ordered = sum((g > b) + 0.5 * (g == b) for g in good for b in bad)
+    return {
+        "top": top,
+        "clones": clones,
+        "possible_clones": len(good),
+        "possible_innocents": len(bad),
+        "possible_auc": ordered / (len(good) * len(bad)) if good and bad else None,
+    }

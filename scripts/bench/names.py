@@ -139,6 +139,42 @@ def ascii_fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
+#: place and profession suffixes real people add to their name when it is taken
+NAMESAKE_SUFFIXES = ["_nyc", "md", "photo", "_uk", "la", "art", "music", "phd", "_tx", "dds"]
+
+
+def namesake_handle(name: str, registered: str, rng: random.Random) -> tuple[str, str]:
+    """A handle a real namesake of ``name`` uses (words re-ordered, an initial, a place or
+    profession suffix, digits, a separator), never the registered one; and how it was made.
+    At most 15 characters, as on Twitter."""
+    words = ["".join(c for c in ascii_fold(w).lower() if c.isalnum()) for w in name.split()]
+    first, last = words[0], words[-1]
+    kinds: dict[str, list[str]] = {
+        "re-ordered": [f"{last}{first}", f"{last}_{first}"],
+        "initial": [f"{first[0]}{last}", f"{first}{last[0]}", f"{first[0]}_{last}"],
+        "suffix": [
+            f"{first}{last}{rng.choice(NAMESAKE_SUFFIXES)}",
+            f"{last}{rng.choice(NAMESAKE_SUFFIXES)}",
+        ],
+        "digits": [
+            f"{first}{last}{rng.randint(1, 99)}",
+            f"{first}_{last}{rng.randint(1960, 2005)}",
+            f"{first[0]}{last}{rng.randint(1, 999)}",
+        ],
+        "separator": [f"{first}_{last}", f"{first}_{last}_"],
+    }
+    order = list(kinds)
+    rng.shuffle(order)
+    for kind in order:
+        options = list(kinds[kind])
+        rng.shuffle(options)
+        for option in options:
+            handle = option[:15]
+            if handle.casefold() != registered.casefold():
+                return handle, kind
+    return f"{first}{last}{rng.randint(100, 999)}"[:15], "digits"
+
+
 def plausible_handle(identity: str, rng: random.Random, taken: set[str]) -> str:
     parts = [ascii_fold(p).lower() for p in identity.split("_") if p]
     parts = ["".join(c for c in p if c.isalnum()) for p in parts]

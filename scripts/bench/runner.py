@@ -15,13 +15,20 @@ from typing import Any
 from bench.baselines import baselines
 from bench.common import KINDS, SIZES, log
 from bench.embeddings import Embeddings
-from bench.metrics import evaluate, false_positives, innocent_flag_rate, pr_curve
+from bench.metrics import (
+    evaluate,
+    false_positives,
+    innocent_flag_rate,
+    per_kind,
+    pr_curve,
+    ranking,
+)
 from bench.plot import draw_pr
 from bench.scaling import scaling
 from bench.world import build_world, composition, write_csv
 from clonecheck.config import DEFAULT
 from clonecheck.features import imaging
-from clonecheck.models import Verdict
+from clonecheck.models import FaceStatus, SignalKind, Verdict
 from clonecheck.service import Service
 from clonecheck.store import Store
 
@@ -30,6 +37,44 @@ def peak_mib() -> tuple[float, float]:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return own, children
+
+
+def face_clones_below_likely(
+    world: Any, matches: Any, by_key: dict[str, Any], store: Store
+) -> list[str]:
+    """Why each face-kind clone stays below likely: no face found or too small in its photo,
+    or the face distance to the registered face, with the score it got."""
+    best: dict[str, Any] = {}
+    for match in matches:
+        row = by_key[match.profile.key]
+        if row.category == "face" and row.target == match.identity.slug:
+            best[row.id] = match
+    lines = []
+    for row in world.rows:
+        if row.category != "face":
+            continue
+        match = best.get(row.id)
+        if match is not None and match.verdict is Verdict.LIKELY_CLONE:
+            continue
+        digest = match.profile.photo.digest if match and match.profile.photo else None
+        if digest is None:
+            profile = next(store.profiles([f"twitter:id:{row.id}"]), None)
+            digest = profile.photo.digest if profile and profile.photo else None
+        features = store.photo_features([digest]).get(digest) if digest else None
+        face = (
+            next((s for s in match.signals if s.kind is SignalKind.FACE), None) if match else None
+        )
+        if features is None:
+            why = "photo not analysed"
+        elif features.face_status is not FaceStatus.FOUND:
+            why = f"{features.face_status.value} in the clone's photo ({features.width} px)"
+        elif face is None:
+            why = "no face to compare"
+        else:
+            why = f"face distance {face.value:.2f}"
+        score = f"{match.score:.2f} {match.verdict.value}" if match else "not a candidate"
+        lines.append(f"`{row.handle}` ({row.note}): {why}; score {score}")
+    return lines
 
 
 def run(
@@ -93,7 +138,11 @@ def run(
             if not m.identity.owns(m.profile)
         }
 
+        face_misses = face_clones_below_likely(world, all_pairs.matches, by_key, store)
         result: dict[str, Any] = {
+            "per_kind": per_kind(world, scan.matches, by_key),
+            "ranking": ranking(world, scan.matches, by_key),
+            "face_misses": face_misses,
             "seed": seed,
             "size": size,
             "identities": len(world.people),

@@ -42,11 +42,30 @@ def other_face_sets(lfw_names: Iterable[str]) -> dict[str, list[Path]]:
 
 
 @dataclass(frozen=True)
+class AccountMeta:
+    """A real account's metadata as the crawl gave it (Twitter v1.1 fields, collected
+    2013-2015): what a profile of the world carries besides its name and photo."""
+
+    created_at: str
+    followers: int
+    following: int
+    posts: int
+    default_photo: bool
+    genuine: bool
+
+
+@dataclass(frozen=True)
 class CresciUser:
     name: str
     screen_name: str
     description: str
     genuine: bool
+    meta: AccountMeta | None = None
+
+
+def _number(text: str | None) -> int:
+    text = (text or "").strip()
+    return int(text) if text.isdigit() else 0
 
 
 def cresci_users() -> list[CresciUser]:
@@ -59,5 +78,15 @@ def cresci_users() -> list[CresciUser]:
                 screen = (row.get("screen_name") or "").strip()
                 if name and screen and name != "NULL" and screen != "NULL":
                     bio = (row.get("description") or "").strip()
-                    users.append(CresciUser(name, screen, "" if bio == "NULL" else bio, genuine))
+                    meta = AccountMeta(
+                        (row.get("created_at") or "").strip(),
+                        _number(row.get("followers_count")),
+                        _number(row.get("friends_count")),
+                        _number(row.get("statuses_count")),
+                        (row.get("default_profile_image") or "").strip() == "1",
+                        genuine,
+                    )
+                    users.append(
+                        CresciUser(name, screen, "" if bio == "NULL" else bio, genuine, meta)
+                    )
     return users

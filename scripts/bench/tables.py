@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bench.baselines import FACE_TOLERANCE, NAME_RATIO_MIN, PHASH_MAX
-from bench.common import DEV_SEED, KINDS
+from bench.common import AGED_CLONES, DEV_SEED, KINDS
 from clonecheck.config import DEFAULT
 
 
@@ -19,6 +19,53 @@ def workers_text() -> str:
 
 def pct(value: float) -> str:
     return f"{100 * value:.1f} %"
+
+
+def per_kind_section(result: dict[str, Any]) -> list[str]:
+    """Per kind of profile: likely and possible recall of clones (name-only split by fresh and
+    aged account), false alarms on innocents; the ranked report's top-k precision; and why
+    face clones stay below likely."""
+    out = ["", "### Per kind of profile", ""]
+    out.append(
+        f"Every profile carries a real Cresci 2015 account's metadata (creation date, "
+        f"followers, following, posts, default avatar): clones a bought fake follower's "
+        f"({100 - AGED_CLONES * 100:.0f} %, *fresh*) or a genuine account's "
+        f"({AGED_CLONES * 100:.0f} %, *aged*: bought or hijacked accounts), everyone else their "
+        "own or a genuine account's. Clones count when flagged against their person; innocent "
+        "profiles when flagged against anyone."
+    )
+    out.append("")
+    out.append("| kind | n | likely | likely or possible |")
+    out.append("|---|---|---|---|")
+    for row in result["per_kind"]:
+        n = row["n"]
+        if not n:
+            continue
+        label = f"clone: {row['kind']}" if row["clone"] else f"innocent: {row['kind']}"
+        cells = [
+            f"{row[key]} ({pct(row[key] / n)})" if row["clone"] else f"{row[key]}"
+            for key in ("likely", "either")
+        ]
+        out.append(f"| {label} | {n} | {cells[0]} | {cells[1]} |")
+    ranked = result["ranking"]
+    out.append("")
+    tops = ", ".join(f"top {k}: {pct(v)}" for k, v in ranked["top"].items())
+    out.append(
+        f"Ranked report (every match, highest score first), precision of the top k: {tops} "
+        f"(k = {ranked['clones']} is the number of clones)."
+    )
+    if ranked["possible_auc"] is not None:
+        out.append(
+            f"Among the `possible` matches ({ranked['possible_clones']} clones, "
+            f"{ranked['possible_innocents']} innocent), a clone outranks an innocent profile "
+            f"with probability {ranked['possible_auc']:.2f}."
+        )
+    if result["face_misses"]:
+        out.append("")
+        out.append("Face clones below likely, and why:")
+        out.append("")
+        out += [f"- {line}" for line in result["face_misses"]]
+    return out
 
 
 def report(result: dict[str, Any], command: str, plot_link: str | None) -> str:
@@ -87,6 +134,7 @@ def report(result: dict[str, Any], command: str, plot_link: str | None) -> str:
         f"({flagged_e / total * 10_000:.0f} per 10,000). Own accounts flagged: "
         f"**{result['own_flagged']} of {result['own_total']}**."
     )
+    out += per_kind_section(result)
     if result["false_positive_examples"]:
         out.append("")
         out.append("False positives (every flag that is not a clone against its person):")

@@ -6,19 +6,20 @@ as rows with their truth, photo files and the CSV the service imports. A new kin
 from __future__ import annotations
 
 import csv
+import itertools
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-from bench.common import DATA, INNOCENT_KINDS, KINDS, SIZES, log
+from bench.common import AGED_CLONES, DATA, INNOCENT_KINDS, KINDS, SIZES, log
 from bench.embeddings import Embeddings
-from bench.names import PLACES, edit_handle, edit_name, make_bio, plausible_handle
+from bench.names import PLACES, edit_handle, edit_name, make_bio, namesake_handle, plausible_handle
 from bench.photos import avatar, edited_photo, jpeg, random_resize, reencoded
-from bench.sources import cresci_users, other_face_sets, read_labels
+from bench.sources import AccountMeta, cresci_users, other_face_sets, read_labels
 from clonecheck.errors import PhotoError
 from clonecheck.features import faces as face_features
 from clonecheck.service import SCAN_BLOCK, Service
@@ -46,6 +47,10 @@ class Row:
     bio: str
     photo: str  # file name in the photo folder, or ""
     note: str = ""
+    #: the real account metadata the profile carries (None: none exported)
+    meta: AccountMeta | None = None
+    #: clones: "fresh" (a bought fake follower's metadata) or "aged" (a genuine account's)
+    account: str = ""
 
     @property
     def is_clone(self) -> bool:
@@ -133,6 +138,18 @@ def build_world(
     rng.shuffle(users)
     user_iter = iter(users)
     counter = iter(range(1, 10**9))
+    # account metadata comes from a stream of its own, so the rest of the world is the same
+    # world as before metadata was added
+    meta_rng = random.Random(f"{seed}-account-metadata")
+    metas = [u.meta for u in users if u.meta is not None]
+    meta_rng.shuffle(metas)
+    genuine_meta: Iterator[AccountMeta] = itertools.cycle([m for m in metas if m.genuine])
+    fake_meta: Iterator[AccountMeta] = itertools.cycle([m for m in metas if not m.genuine])
+
+    def clone_meta() -> tuple[AccountMeta, str]:
+        if meta_rng.random() < AGED_CLONES:
+            return next(genuine_meta), "aged"
+        return next(fake_meta), "fresh"
 
     def add(
         category: str,
@@ -142,6 +159,7 @@ def build_world(
         bio: str,
         photo: bytes | None,
         note: str = "",
+        meta: AccountMeta | None = None,
     ) -> None:
         number = next(counter)
         file = ""
@@ -149,8 +167,22 @@ def build_world(
             file = f"p{number:06d}.jpg"
             (photo_dir / file).write_bytes(photo)
             world.photo_files[file] = photo_dir / file
+        account = ""
+        if target is not None:
+            meta, account = clone_meta()
         world.rows.append(
-            Row(f"bench{number:06d}", category, target, handle, name, bio, file, note)
+            Row(
+                f"bench{number:06d}",
+                category,
+                target,
+                handle,
+                name,
+                bio,
+                file,
+                note,
+                meta,
+                account,
+            )
         )
 
     def other_photo() -> tuple[bytes, str]:
@@ -219,6 +251,7 @@ def build_world(
             person.name,
             person.bio,
             person.reference.read_bytes(),
+            meta=next(genuine_meta),
         )
     for person in people:
         best: tuple[float, Path, str] | None = None
@@ -241,6 +274,7 @@ def build_world(
             user.description,
             best[1].read_bytes(),
             f"{best[2]} (face distance {best[0]:.2f} to {person.label})",
+            user.meta,
         )
     for person in people:
         first, last = person.name.split()[0], person.name.split()[-1]
@@ -262,6 +296,27 @@ def build_world(
                 user.description,
                 data,
                 f"shares a name with {person.name}; {how}",
+                next(genuine_meta),
+            )
+    # full-name namesakes: the registered person's very name, with a handle real namesakes
+    # use, on a genuine account (drawn from the metadata stream: the world above is unchanged)
+    for person in people:
+        for _ in range(size.namesakes_per_person):
+            handle, how_handle = namesake_handle(person.name, person.handle, meta_rng)
+            if meta_rng.random() < 0.4:
+                data, how = avatar(meta_rng), "generated avatar"
+            else:
+                who = meta_rng.choice(sorted(pool))
+                data, how = reencoded(meta_rng.choice(pool[who]), meta_rng), f"photo of {who}"
+            add(
+                "full-name namesake",
+                None,
+                handle,
+                person.name,
+                "",
+                data,
+                f"handle {how_handle}; {how}",
+                next(genuine_meta),
             )
     plain = size.innocents
     if plain is None:
@@ -270,7 +325,7 @@ def build_world(
         user = next(user_iter)
         data, how = other_photo() if rng.random() < 0.9 else (None, "no photo")
         kind = "cresci genuine" if user.genuine else "cresci fake follower"
-        add(kind, None, user.screen_name, user.name, user.description, data, how)
+        add(kind, None, user.screen_name, user.name, user.description, data, how, user.meta)
     return world
 
 
@@ -278,10 +333,36 @@ def write_csv(world: World) -> Path:
     path = world.folder / "crawl.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["platform", "id", "screen_name", "name", "description", "photo"])
+        writer.writerow(
+            [
+                "platform",
+                "id",
+                "screen_name",
+                "name",
+                "description",
+                "photo",
+                "created_at",
+                "followers_count",
+                "friends_count",
+                "statuses_count",
+                "default_profile_image",
+            ]
+        )
         for row in world.rows:
             photo = f"photos/{row.photo}" if row.photo else ""
-            writer.writerow(["twitter", row.id, row.handle, row.name, row.bio, photo])
+            meta = row.meta
+            counts = (
+                [
+                    meta.created_at,
+                    meta.followers,
+                    meta.following,
+                    meta.posts,
+                    "true" if meta.default_photo else "false",
+                ]
+                if meta is not None
+                else ["", "", "", "", ""]
+            )
+            writer.writerow(["twitter", row.id, row.handle, row.name, row.bio, photo, *counts])
     return path
 
 
@@ -296,11 +377,17 @@ def composition(world: World) -> list[tuple[str, int, str]]:
         "and bio",
         "name-only": "name copied or lightly edited, handle edited, bio copied half the time; "
         "photo of an unregistered person (60 %) or a generated avatar (40 %)",
-        "own account": "the person's real handle, name, bio and reference photo",
+        "own account": "the person's real handle, name, bio and reference photo; a genuine "
+        "account's metadata",
         "look-alike": "the unregistered person whose face is closest to the registered one "
         "(face distance), with a real Cresci user's name, handle and bio",
         "namesake": "a real Cresci user with their first or last name replaced by the "
-        "registered person's; unregistered person's photo or an avatar",
+        "registered person's; unregistered person's photo or an avatar; a genuine account's "
+        "metadata",
+        "full-name namesake": "the registered person's full name with a handle real namesakes "
+        "use (words re-ordered, an initial, a place or profession suffix, digits, a "
+        "separator), no bio; unregistered person's photo or an avatar; a genuine account's "
+        "metadata",
         "cresci genuine": "real genuine account (users.csv): name, handle, bio; unregistered "
         "person's photo (54 %), generated avatar (36 %) or none (10 %)",
         "cresci fake follower": "real fake-follower account (fusers.csv), photos as above",

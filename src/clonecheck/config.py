@@ -86,8 +86,10 @@ class Config:
     account_established_factor: float = 0.60
     #: an account created this many years after the person's own earliest account ...
     account_gap_years: float = 1.0
-    #: ... is at least this suspicious, whatever its shape (unless established)
-    account_gap_strength: float = 0.50
+    #: ... is at least this suspicious, whatever its shape (unless established). Weak on
+    #: purpose: a copy is newer than the original, but so is a namesake's account half the
+    #: time; the shape carries the weight
+    account_gap_strength: float = 0.25
 
     # --- limits on untrusted photos ---
     max_photo_bytes: int = 20 * 1024 * 1024

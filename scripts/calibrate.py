@@ -346,7 +346,13 @@ def main() -> None:
     measure_deepface_pairs(out)
     measure_detector(people, out)
     text = "\n".join(out) + "\n"
-    (ROOT / "docs" / "calibration.md").write_text(text, encoding="utf-8")
+    path = ROOT / "docs" / "calibration.md"
+    # keep the sections other scripts write (scripts/train_account_model.py)
+    kept = path.read_text(encoding="utf-8") if path.exists() else ""
+    start = kept.find("<!-- account-model:start -->")
+    if start >= 0:
+        text += "\n" + kept[start:]
+    path.write_text(text, encoding="utf-8")
     print(text)
 
 

@@ -94,6 +94,12 @@ _HANDLE_KEEP = _SEPARATORS + "$@!|"
 _DISCLAIMER_RE = re.compile(r"\b(" + "|".join(re.escape(d) for d in DISCLAIMERS) + r")\b")
 
 
+#: entries kept by each per-string cache below: a scan normalises each identity once and each
+#: profile once (the identity side stays cached across the whole crawl), not once per pair
+_CACHE = 1 << 17
+
+
+@lru_cache(maxsize=4096)
 def _is_invisible(char: str) -> bool:
     code = ord(char)
     return (
@@ -218,6 +224,7 @@ def normalize_text(text: str) -> str:
     return _normalize(text)[0]
 
 
+@lru_cache(maxsize=_CACHE)
 def _collapse_doubles(text: str) -> str:
     return re.sub(r"(.)\1+", r"\1", text)
 
@@ -254,11 +261,16 @@ def _affix_steps(core: str) -> list[tuple[str, list[str]]]:
     edits naming what was removed; the core itself first, everything removed last. A
     comparison picks the one that fits best, so an affix is removed only where that brings the
     handle closer to the one compared with."""
-    return [
-        (tail, head_edits + tail_edits)
+    return [(tail, list(edits)) for tail, edits in _affix_steps_cached(core)]
+
+
+@lru_cache(maxsize=_CACHE)
+def _affix_steps_cached(core: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple(
+        (tail, (*head_edits, *tail_edits))
         for head, head_edits in _affix_chain(core, PREFIXES, front=True)
         for tail, tail_edits in _affix_chain(head, SUFFIXES, front=False)
-    ]
+    )
 
 
 _OUTER = _SEPARATORS + "0123456789"
@@ -266,6 +278,12 @@ _OUTER = _SEPARATORS + "0123456789"
 
 def _bare(handle: str) -> tuple[str, list[str]]:
     """A normalised handle without separators and outer digits, and the digits it had."""
+    core, edits = _bare_cached(handle)
+    return core, list(edits)
+
+
+@lru_cache(maxsize=_CACHE)
+def _bare_cached(handle: str) -> tuple[str, tuple[str, ...]]:
     text, _ = _normalize(handle.strip().lstrip("@"), keep_separators=True)
     text = text.replace(" ", "")
     edits: list[str] = []
@@ -276,7 +294,7 @@ def _bare(handle: str) -> tuple[str, list[str]]:
     if any(c.isdigit() for c in lead):
         edits.append(f"prepended digits: {''.join(c for c in lead if c.isdigit())}")
     core = "".join(c for c in text.strip(_OUTER) if c not in _SEPARATORS)
-    return core, edits
+    return core, tuple(edits)
 
 
 def _handle_core(handle: str, against: str | None = None) -> tuple[str, list[str]]:
@@ -291,6 +309,7 @@ def _handle_core(handle: str, against: str | None = None) -> tuple[str, list[str
     return core, edits
 
 
+@lru_cache(maxsize=_CACHE)
 def _leet(core: str, *, digraphs: bool = True) -> str:
     mapped = "".join(ASCII_LOOKALIKES.get(c, c) for c in core)
     if digraphs:
@@ -299,6 +318,7 @@ def _leet(core: str, *, digraphs: bool = True) -> str:
     return mapped
 
 
+@lru_cache(maxsize=_CACHE)
 def skeleton_handle(handle: str) -> str:
     """What a handle reads as: normalised, separators and outer digits removed, ASCII
     look-alikes mapped (0->o, 1->l, I->l, rn->m ...), doubled letters collapsed.
@@ -322,6 +342,7 @@ def _skeleton_forms(handle: str) -> list[str]:
     return list(dict.fromkeys(f for f in forms if f))
 
 
+@lru_cache(maxsize=_CACHE)
 def _leet_skeleton(handle: str) -> str:
     """Like ``skeleton_handle`` but keeping outer digits as the letters they imitate
     ("5usan" reads "susan"), for the comparison only."""
@@ -488,7 +509,8 @@ def _separator_edits(registered: str, candidate: str) -> list[str]:
     return edits
 
 
-def _readings(handle: str) -> list[str]:
+@lru_cache(maxsize=_CACHE)
+def _readings(handle: str) -> tuple[str, ...]:
     """A handle's readings before doubled letters collapse: capital I as l and as i, "rn"
     as m and as rn (affixes kept)."""
     raw = handle.strip().lstrip("@")
@@ -497,7 +519,7 @@ def _readings(handle: str) -> list[str]:
         for text in dict.fromkeys((raw.replace("I", "l"), raw))
         for digraphs in (True, False)
     ]
-    return list(dict.fromkeys(f for f in forms if f))
+    return tuple(dict.fromkeys(f for f in forms if f))
 
 
 def _handle_similarity(registered: str, candidate: str) -> float:
@@ -514,7 +536,7 @@ def _handle_similarity(registered: str, candidate: str) -> float:
         _ratio(_leet_skeleton(registered), _leet_skeleton(candidate)),
     )
     for cand in cand_forms:
-        for stripped, _ in _affix_steps(cand):
+        for stripped, _ in _affix_steps_cached(cand):
             for reg in reg_forms:
                 best = max(best, _ratio(_collapse_doubles(reg), _collapse_doubles(stripped)))
                 if best >= 100:
@@ -721,6 +743,7 @@ def fan_or_parody(name: str, bio: str) -> str | None:
 # --- deception: look-alike substitutions no namesake makes by accident -----------------------
 
 
+@lru_cache(maxsize=_CACHE)
 def lookalike_skeleton(text: str, *, handle: bool) -> str:
     """What a text reads as, and nothing more (Unicode TS #39 skeleton, Latin side): NFKC,
     invisible characters removed, letters of other scripts that imitate Latin ones mapped to
@@ -743,6 +766,7 @@ def lookalike_skeleton(text: str, *, handle: bool) -> str:
     return " ".join(folded.split())
 
 
+@lru_cache(maxsize=_CACHE)
 def _plain(text: str, *, handle: bool) -> str:
     """A text as written, case and blanks aside (accents composed alike)."""
     text = unicodedata.normalize("NFC", text.strip())

@@ -9,6 +9,7 @@ the time of every request, so tests can check the observed rate.
 from __future__ import annotations
 
 import copy
+import csv
 import json
 import re
 import threading
@@ -21,6 +22,9 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from clonecheck.discover.http import HttpPolicy
+from clonecheck.discover.variants import handle_variants
+from clonecheck.discover.x import valid_username
+from clonecheck.models import AccountRef, Identity
 
 
 @dataclass
@@ -33,6 +37,7 @@ class Account:
     bio: str = ""
     id: str = ""
     followers: list[str] = field(default_factory=list)  # handles of followers
+    photo: Path | None = None  # the avatar the server serves, if any
 
 
 def _words(text: str) -> set[str]:
@@ -78,6 +83,7 @@ class PlatformServer:
             ("/2/users/by", self._x_users_by),
         ):
             server.expect_request(path).respond_with_handler(self._logged(handler))
+        server.expect_request(re.compile(r"^/avatars/\d+\.img$")).respond_with_handler(self._avatar)
         server.expect_request(re.compile(r"^/api/v1/accounts/\d+/followers$")).respond_with_handler(
             self._logged(self._masto_followers)
         )
@@ -126,6 +132,16 @@ class PlatformServer:
 
         return wrapped
 
+    def avatar_url(self, account: Account) -> str:
+        return f"{self.base_url}/avatars/{account.id}.img"
+
+    def _avatar(self, request: Request) -> Response:
+        account_id = request.path.rsplit("/", 1)[1].split(".")[0]
+        account = next((a for a in self.accounts if a.id == account_id), None)
+        if account is None or account.photo is None:
+            return Response("no such avatar", status=404)
+        return Response(account.photo.read_bytes(), content_type="image/jpeg")
+
     # --- record shapes ----------------------------------------------------------------------
 
     def bsky_view(self, account: Account, detailed: bool = False) -> dict[str, Any]:
@@ -136,7 +152,7 @@ class PlatformServer:
             "handle": account.handle,
             "displayName": account.name,
             "description": account.bio,
-            "avatar": f"https://cdn.bsky.app/img/avatar/plain/{did}/bafkrei{account.id}@jpeg",
+            "avatar": self.avatar_url(account),
             "indexedAt": "2024-05-01T10:00:00.000Z",
             "createdAt": "2023-06-01T09:30:00.000Z",
             "labels": [],
@@ -157,7 +173,7 @@ class PlatformServer:
             "display_name": account.name,
             "note": f"<p>{account.bio}</p>",
             "url": f"https://{host or self.mastodon_host}/@{user}",
-            "avatar": f"https://files.{self.mastodon_host}/avatars/{account.id}.png",
+            "avatar": self.avatar_url(account),
             "followers_count": len(account.followers),
             "emojis": [],
             "fields": [],
@@ -172,7 +188,7 @@ class PlatformServer:
             "name": account.name,
             "username": account.handle,
             "description": account.bio,
-            "profile_image_url": f"https://pbs.twimg.com/profile_images/{account.id}/a_normal.jpg",
+            "profile_image_url": self.avatar_url(account),
             "public_metrics": {"followers_count": len(account.followers), "following_count": 1},
         }
         return user
@@ -361,3 +377,59 @@ class PlatformServer:
             meta["next_token"] = cursor
         body = {"data": [self.x_user(a) for a in page], "meta": meta}
         return Response(json.dumps(body), content_type="application/json")
+
+
+#: the demo identity of ``clonecheck demo``, with her own accounts on the three platforms
+EILEEN = Identity(
+    slug="eileencollins",
+    name="Eileen Collins",
+    handles=("eileencollins",),
+    own_accounts=(
+        AccountRef("twitter", "eileencollins"),
+        AccountRef("bluesky", "eileencollins.bsky.social"),
+        AccountRef("fediverse", "eileencollins@masto.example"),
+    ),
+)
+#: (platform, handle) of the planted clones, each made the way clone makers make them
+CLONES = [
+    ("bluesky", "eileencolins.bsky.social"),  # dropped letter: found by lookup
+    ("bluesky", "eileen-collins-official.bsky.social"),  # found by name search
+    ("mastodon", "eileen_collins@masto.example"),  # underscore: search and lookup
+    ("mastodon", "eiieencollins@masto.example"),  # l for i: lookup only
+    ("x", "EiIeenCollins"),  # capital I for l: lookup
+    ("x", "eileencollins_"),  # trailing underscore: lookup
+]
+
+
+def demo_world(platforms: PlatformServer, shared_data) -> int:  # type: ignore[no-untyped-def]
+    """Eileen's own accounts, her clones, and innocents made from real Cresci accounts spread
+    over the three platforms: on Bluesky and Mastodon namesakes a name search returns (first
+    names joined with Collins, Eileen joined with last names); on X, which has no user search,
+    real people whose handle happens to be one of her handle's edits. Returns how many."""
+    path = shared_data.path("profiles", "cresci2015", "data", "users.csv")
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if len(r["name"].split()) == 2][:240]
+    clone_handles = {h.split("@")[0].split(".")[0].casefold() for _, h in CLONES}
+    free = [
+        v.handle
+        for v in handle_variants(EILEEN, limit=200)
+        if v.handle.casefold() not in clone_handles and valid_username(v.handle)
+    ]
+    domains = {"bluesky": ".bsky.social", "mastodon": "@masto.example", "x": ""}
+    order = list(domains)
+    for n, row in enumerate(rows):
+        platform = order[n % 3]
+        first, last = row["name"].split()
+        if platform == "x":
+            platforms.add(Account("x", free[n // 3], row["name"], row["description"]))
+            continue
+        name = f"{first} Collins" if n % 2 else f"Eileen {last}"
+        handle = "".join(c for c in row["screen_name"].lower() if c.isalnum())[:14]
+        platforms.add(
+            Account(platform, f"{handle}{n}{domains[platform]}", name, row["description"])
+        )
+    for platform, domain in domains.items():
+        platforms.add(Account(platform, f"eileencollins{domain}", "Eileen Collins", "Astronaut"))
+    for platform, handle in CLONES:
+        platforms.add(Account(platform, handle, "Eileen Collins", "Retired NASA astronaut."))
+    return len(rows)

@@ -191,7 +191,10 @@ def test_real_api_answers_parse_through_the_adapters(
     ("adapter", "record"),
     [
         ("bluesky", {"did": "did:plc:x", "handle": "a.bsky.social", "followersCount": -3}),
-        ("mastodon", {"acct": "a@h.example", "url": "https://h.example/@a", "followers_count": 1.5}),
+        (
+            "mastodon",
+            {"acct": "a@h.example", "url": "https://h.example/@a", "followers_count": 1.5},
+        ),
         ("x", {"id": "1", "username": "a", "public_metrics": {"followers_count": -1}}),
     ],
 )

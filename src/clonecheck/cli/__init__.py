@@ -12,7 +12,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from clonecheck.cli import cases, common, data, demo, identities, serve, users
+from clonecheck.cli import cases, common, data, demo, discover, identities, serve, users
 from clonecheck.errors import ClonecheckError
 
 
@@ -47,6 +47,10 @@ app.add_typer(identities.app, name="identities")
 app.command("import")(data.import_)
 app.command("scan")(data.scan)
 app.command("check")(data.check)
+app.command("discover")(discover.discover)
+app.command("variants")(discover.variants)
+app.add_typer(discover.crawl_app, name="crawl")
+app.command("watch")(discover.watch)
 app.add_typer(cases.app, name="cases")
 app.add_typer(users.app, name="users")
 app.command("serve")(serve.serve)

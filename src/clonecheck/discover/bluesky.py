@@ -24,8 +24,9 @@ from clonecheck.ingest.bluesky import _profile as _parse_profile
 from clonecheck.models import Profile
 
 DEFAULT_BASE_URL = "https://public.api.bsky.app"
-#: the AppView allows 3000 requests per 5 minutes per address; 10/s stays at that, never over
-DEFAULT_RATE = (10, 1.0)
+#: the AppView allows 3000 requests per 5 minutes per address (a sliding window: no 5 minutes
+#: ever hold more)
+DEFAULT_RATE = (3000, 300.0)
 SEARCH_PAGE = 100
 FOLLOWERS_PAGE = 100
 PROFILES_BATCH = 25

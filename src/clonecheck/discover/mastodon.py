@@ -22,8 +22,9 @@ from clonecheck.ingest._common import BadValue
 from clonecheck.ingest.activitypub import PLATFORM, account_profile
 from clonecheck.models import Profile
 
-#: Mastodon's default limit: 300 requests per 5 minutes per account or address; 1/s stays at it
-DEFAULT_RATE = (1, 1.0)
+#: Mastodon's default limit: 300 requests per 5 minutes per account or address (a sliding
+#: window: no 5 minutes ever hold more)
+DEFAULT_RATE = (300, 300.0)
 SEARCH_PAGE = 40
 FOLLOWERS_PAGE = 80
 _USERNAME = re.compile(r"^[a-z0-9_]+([a-z0-9_.-]+[a-z0-9_]+)?$", re.IGNORECASE)

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -30,8 +30,9 @@ from clonecheck.ingest import parse_mapping
 from clonecheck.models import Match, Verdict
 from clonecheck.report.formats import OutputFormat
 from clonecheck.report.interface import ReportContext
-from clonecheck.service import ImportSummary, Service
-from clonecheck.service.cases import CaseService
+
+if TYPE_CHECKING:  # imported when a command runs, not for `--help`
+    from clonecheck.service import ImportSummary, Service
 
 FormatOption = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="Report format.", case_sensitive=False)
@@ -125,6 +126,8 @@ def scan(
     settings: SetOption = None,
 ) -> None:
     """Compare every imported profile with every registered identity and report likely clones."""
+    from clonecheck.service.cases import CaseService
+
     with open_service(ctx, settings) as service:
         result = CaseService(service).filter_scan(
             service.scan(identity=identity), identity=identity

@@ -20,6 +20,7 @@ from clonecheck.errors import InputError
 from clonecheck.report.formats import OutputFormat
 from clonecheck.service.crawl import crawl
 from clonecheck.service.discovery import discover as discover_identity
+from clonecheck.service.finding import find_photo
 from clonecheck.service.watch import Notify, parse_every, run_document
 from clonecheck.service.watch import watch as watch_run
 
@@ -304,3 +305,33 @@ def watch(
             raise typer.Exit(1 if result.new_likely else 0)
         sys.stdout.flush()
         time.sleep(pause)
+
+
+def find(
+    ctx: typer.Context,
+    photo: Annotated[
+        str, typer.Option("--photo", help="The photo to look for: path or URL (shows a face).")
+    ],
+    allow_private: PrivateOption = False,
+    output_format: FormatOption = OutputFormat.TABLE,
+    output: OutputOption = None,
+    settings: SetOption = None,
+) -> None:
+    """Find every imported profile that uses this photo or face, without registering anyone."""
+    with open_service(ctx, settings, allow_private=allow_private) as service:
+        result = find_photo(service.photos, service.progress, photo)
+        _render(
+            service,
+            result.matches,
+            output_format,
+            output,
+            f"clonecheck find --photo {photo}",
+            result.profiles,
+            0,
+        )
+    err_console().print(
+        f"Searched {result.profiles:,} profiles: {result.likely} with this photo or face, "
+        f"{result.possible} possible. Nothing was registered.",
+        markup=False,
+    )
+    raise typer.Exit(1 if result.likely else 0)

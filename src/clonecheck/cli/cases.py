@@ -13,7 +13,7 @@ import getpass
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -32,7 +32,10 @@ from clonecheck.errors import InputError
 from clonecheck.models import Case, CaseState, DismissReason
 from clonecheck.report.evidence import PackFormat, render_evidence
 from clonecheck.report.table import make_console
-from clonecheck.service.cases import CaseService
+
+if TYPE_CHECKING:
+    from clonecheck.service import Service
+    from clonecheck.service.cases import CaseService
 
 app = typer.Typer(
     help=(
@@ -59,6 +62,13 @@ ActorOption = Annotated[
 CaseId = Annotated[int, typer.Argument(help="The case number (see `clonecheck cases list`).")]
 ReasonOption = Annotated[str, typer.Option("--reason", help="Why, in a few words, for the log.")]
 NoteOption = Annotated[str, typer.Option("--note", help="A longer note for the log.")]
+
+
+def _cases(service: Service) -> CaseService:
+    """The case use cases over ``service``, imported when a command runs, not for ``--help``."""
+    from clonecheck.service.cases import CaseService
+
+    return CaseService(service)
 
 
 def _actor(actor: str | None) -> str:
@@ -123,7 +133,7 @@ def open_(
 ) -> None:
     """Open a case on a reported account (--name/--handle/--photo) or a scanned profile."""
     with open_service(ctx) as service:
-        cases = CaseService(service)
+        cases = _cases(service)
         if from_scan:
             if name or handle or photo:
                 raise InputError("give either --from-scan or --name/--handle/--photo, not both")
@@ -164,7 +174,7 @@ def list_(
     """List cases, highest score first."""
     wanted = parse_state(state) if state else None
     with open_service(ctx) as service:
-        found = CaseService(service).list_cases(wanted)
+        found = _cases(service).list_cases(wanted)
     if not found:
         err_console().print(
             "No cases" + (f" in state '{wanted}'" if wanted else "") + ".", markup=False
@@ -191,7 +201,7 @@ def list_(
 def show(ctx: typer.Context, case_id: CaseId) -> None:
     """Show a case: the account, every signal, and the full history."""
     with open_service(ctx) as service:
-        case = CaseService(service).get(case_id)
+        case = _cases(service).get(case_id)
     _print_case(case)
 
 
@@ -247,7 +257,7 @@ def _move(
 ) -> None:
     """One logged state change, and the line that says where the case is now."""
     with open_service(ctx) as service:
-        case = CaseService(service).transition(
+        case = _cases(service).transition(
             case_id, to, actor=_actor(actor), reason=reason, note=note
         )
     err_console().print(f"Case #{case.id} is now '{case.state.value}'.", markup=False)
@@ -326,7 +336,7 @@ def assign(
 ) -> None:
     """Assign a case to someone (logged)."""
     with open_service(ctx) as service:
-        CaseService(service).assign(case_id, user, actor=_actor(actor))
+        _cases(service).assign(case_id, user, actor=_actor(actor))
     err_console().print(f"Case #{case_id} assigned to {user}.", markup=False)
 
 
@@ -339,7 +349,7 @@ def note_(
 ) -> None:
     """Add a note to a case's history."""
     with open_service(ctx) as service:
-        CaseService(service).note(case_id, text, actor=_actor(actor))
+        _cases(service).note(case_id, text, actor=_actor(actor))
     err_console().print(f"Note added to case #{case_id}.", markup=False)
 
 
@@ -359,7 +369,7 @@ def evidence(
     """Write a case's evidence pack for the platform: one self-contained HTML page, or a PDF."""
     chosen = pack_format or (PackFormat.PDF if output.suffix.lower() == ".pdf" else PackFormat.HTML)
     with open_service(ctx) as service:
-        case = CaseService(service).get(case_id)
+        case = _cases(service).get(case_id)
         photos = service.thumbnails([case.match]) if case.match else {}
     pack = render_evidence(
         case, photos, chosen, generated_at=datetime.now(UTC), tool_version=__version__

@@ -8,15 +8,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from clonecheck.config import Config, parse_overrides
-from clonecheck.service import Service
-from clonecheck.store import Store
+
+if TYPE_CHECKING:  # imported when a command runs: `--help` needs neither the store nor numpy
+    from clonecheck.service import Service
 
 DB_ENV = "CLONECHECK_DB"
 DEFAULT_DB = "clonecheck.db"
@@ -25,6 +26,14 @@ DEFAULT_DB = "clonecheck.db"
 @dataclass
 class Settings:
     db: Path
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from clonecheck import __version__
+
+        print(f"clonecheck {__version__}")
+        raise typer.Exit()
 
 
 def global_options(
@@ -38,6 +47,15 @@ def global_options(
             show_default=True,
         ),
     ] = Path(DEFAULT_DB),
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            callback=_print_version,
+            help="Print the version and exit.",
+        ),
+    ] = False,
 ) -> None:
     """Find accounts that impersonate registered people."""
     ctx.obj = Settings(db=db)
@@ -108,6 +126,9 @@ def open_service(
     offline: bool = False,
 ) -> Iterator[Service]:
     """The service over the database named by --db, closed when the command ends."""
+    from clonecheck.service import Service
+    from clonecheck.store import Store
+
     settings: Settings = ctx.obj
     config = Config().with_overrides(parse_overrides(overrides or []))
     with Store.open(settings.db) as store:

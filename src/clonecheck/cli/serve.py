@@ -10,7 +10,6 @@ import typer
 from clonecheck.cli.common import SetOption, Settings, err_console, open_service
 from clonecheck.config import Config, parse_overrides
 from clonecheck.errors import InputError
-from clonecheck.service.users import UserService
 
 
 def _is_loopback(host: str) -> bool:
@@ -49,6 +48,8 @@ def serve(
     settings: SetOption = None,
 ) -> None:
     """Run the web app: the case queue, case pages, checks and identities, behind sign-in."""
+    from clonecheck.service.users import UserService
+
     with open_service(ctx) as service:
         members = UserService(service).count()
     if not members:

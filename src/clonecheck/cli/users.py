@@ -5,7 +5,7 @@ roles. Passwords are asked twice without echo, or read from standard input for s
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -13,7 +13,10 @@ from rich.table import Table
 from clonecheck.cli.common import err_console, open_service
 from clonecheck.errors import InputError
 from clonecheck.report.table import make_console
-from clonecheck.service.users import Role, UserService
+
+if TYPE_CHECKING:
+    from clonecheck.service import Service
+    from clonecheck.service.users import UserService
 
 app = typer.Typer(
     help=(
@@ -32,6 +35,13 @@ PasswordStdin = Annotated[
     ),
 ]
 ROLE_HELP = "viewer (reads), agent (handles cases) or admin (also sees the team members)."
+
+
+def _users(service: Service) -> UserService:
+    """The team use cases over ``service``, imported when a command runs, not for ``--help``."""
+    from clonecheck.service.users import UserService
+
+    return UserService(service)
 
 
 def _password(from_stdin: bool) -> str:
@@ -55,12 +65,12 @@ def users(ctx: typer.Context) -> None:
 def add(
     ctx: typer.Context,
     username: Username,
-    role: Annotated[str, typer.Option("--role", help=ROLE_HELP)] = Role.VIEWER.value,
+    role: Annotated[str, typer.Option("--role", help=ROLE_HELP)] = "viewer",
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Add a team member with a role; the password is asked twice, or read with --password-stdin."""
     with open_service(ctx) as service:
-        users = UserService(service)
+        users = _users(service)
         if users.find(username) is not None:
             raise InputError(f"user {username!r} already exists; see `clonecheck users list`")
         user = users.add(username, _password(password_stdin), role)
@@ -71,7 +81,7 @@ def add(
 def list_(ctx: typer.Context) -> None:
     """List the team members with their roles."""
     with open_service(ctx) as service:
-        found = UserService(service).list_users()
+        found = _users(service).list_users()
     if not found:
         err_console().print(
             "No team members yet: add one with `clonecheck users add NAME --role admin`.",
@@ -97,7 +107,7 @@ def role(
 ) -> None:
     """Change a team member's role; it applies from their next request."""
     with open_service(ctx) as service:
-        user = UserService(service).set_role(username, new_role)
+        user = _users(service).set_role(username, new_role)
     err_console().print(f"{user.username} is now {user.role.value}.", markup=False)
 
 
@@ -105,7 +115,7 @@ def role(
 def passwd(ctx: typer.Context, username: Username, password_stdin: PasswordStdin = False) -> None:
     """Set a new password for a team member; their other sessions end."""
     with open_service(ctx) as service:
-        users = UserService(service)
+        users = _users(service)
         users.get(username)
         user = users.set_password(username, _password(password_stdin))
     err_console().print(f"Password of {user.username} changed.", markup=False)
@@ -115,7 +125,7 @@ def passwd(ctx: typer.Context, username: Username, password_stdin: PasswordStdin
 def disable(ctx: typer.Context, username: Username) -> None:
     """Disable a team member: they cannot sign in, and their sessions end."""
     with open_service(ctx) as service:
-        user = UserService(service).set_disabled(username, True)
+        user = _users(service).set_disabled(username, True)
     err_console().print(f"{user.username} is disabled.", markup=False)
 
 
@@ -123,7 +133,7 @@ def disable(ctx: typer.Context, username: Username) -> None:
 def enable(ctx: typer.Context, username: Username) -> None:
     """Enable a disabled team member again."""
     with open_service(ctx) as service:
-        user = UserService(service).set_disabled(username, False)
+        user = _users(service).set_disabled(username, False)
     err_console().print(f"{user.username} is enabled.", markup=False)
 
 
@@ -131,5 +141,5 @@ def enable(ctx: typer.Context, username: Username) -> None:
 def remove(ctx: typer.Context, username: Username) -> None:
     """Remove a team member; their name stays in the case histories."""
     with open_service(ctx) as service:
-        user = UserService(service).remove(username)
+        user = _users(service).remove(username)
     err_console().print(f"Removed {user.username}.", markup=False)

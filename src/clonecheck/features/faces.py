@@ -9,8 +9,9 @@ the detector's cost grows with the pixel count. Face boxes are in the decoded im
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
+from types import ModuleType
 
-import face_recognition
 import numpy as np
 from PIL import Image, ImageFile
 
@@ -19,9 +20,19 @@ from clonecheck.errors import PhotoError
 from clonecheck.features import imaging
 from clonecheck.models import Face, FaceStatus
 
-# face_recognition sets this Pillow-wide flag on import, which would make truncated photos
-# decode silently with grey filler; clonecheck refuses them (features.imaging), so undo it.
-ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+@cache
+def _model() -> ModuleType:
+    """face_recognition, imported on first use: loading dlib and its models costs seconds of
+    CPU that commands without photos (``--help``, the case commands) must not pay."""
+    import face_recognition
+
+    # face_recognition sets this Pillow-wide flag on import, which would make truncated photos
+    # decode silently with grey filler; clonecheck refuses them (features.imaging), so undo it.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    module: ModuleType = face_recognition
+    return module
+
 
 #: detection runs on a copy whose long side is at most this
 DETECT_SIDE = 800
@@ -50,6 +61,7 @@ def detect_faces(image: Image.Image, config: Config) -> tuple[FaceStatus, tuple[
         )
     array = np.ascontiguousarray(np.asarray(work, dtype=np.uint8))
     passes = upsample_passes(min(work.size), config)
+    face_recognition = _model()
     try:
         locations = face_recognition.face_locations(
             array, number_of_times_to_upsample=passes, model="hog"

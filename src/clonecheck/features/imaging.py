@@ -20,7 +20,6 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import imagehash
 import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageChops, ImageOps, UnidentifiedImageError
@@ -229,6 +228,8 @@ def compute_hashes(image: Image.Image) -> dict[str, str]:
     The mirror's wHash is the wHash bit matrix flipped left-right: Haar approximation
     coefficients of a mirrored image are the mirrored coefficients (checked bit for bit in the
     tests), so it needs no second wavelet transform."""
+    import imagehash  # here, not at start-up: it pulls in scipy and PyWavelets
+
     square = hash_square(image)
     # each hash resizes its input to the size it looks at (pHash 32 x 32, dHash 9 x 8) and
     # leaves an image already that size as it is: resizing once here and mirroring the small

@@ -9,8 +9,6 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from clonecheck.models import Case
-from clonecheck.report.casepack import render_case_pack
-from clonecheck.report.casepdf import render_case_pdf
 
 
 class PackFormat(enum.StrEnum):
@@ -34,9 +32,14 @@ def render_evidence(
 ) -> bytes:
     """The evidence pack as a file's bytes; ``photos`` maps photo digests to JPEG thumbnails."""
     if pack_format is PackFormat.PDF:
+        # here, not at start-up: fpdf2 and fontTools cost seconds of CPU on every command
+        from clonecheck.report.casepdf import render_case_pdf
+
         binary = io.BytesIO()
         render_case_pdf(case, photos, binary, generated_at=generated_at, tool_version=tool_version)
         return binary.getvalue()
+    from clonecheck.report.casepack import render_case_pack  # jinja2, only when a pack is made
+
     text = io.StringIO(newline="")
     render_case_pack(case, photos, text, generated_at=generated_at, tool_version=tool_version)
     return text.getvalue().encode("utf-8")

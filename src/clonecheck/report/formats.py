@@ -8,13 +8,10 @@ back. Nothing under ``report`` imports this module; the CLI does.
 from __future__ import annotations
 
 import enum
-from typing import assert_never
+from typing import TYPE_CHECKING, assert_never
 
-from clonecheck.report.csvfmt import CsvRenderer
-from clonecheck.report.html import HtmlRenderer
-from clonecheck.report.interface import Renderer
-from clonecheck.report.jsonfmt import JsonRenderer
-from clonecheck.report.table import TableRenderer
+if TYPE_CHECKING:
+    from clonecheck.report.interface import Renderer
 
 
 class OutputFormat(enum.StrEnum):
@@ -26,15 +23,24 @@ class OutputFormat(enum.StrEnum):
     HTML = "html"
 
     def to_renderer(self) -> Renderer:
-        """A new renderer for this format."""
+        """A new renderer for this format; each is imported only when chosen (the HTML one
+        loads jinja2), so a command line that merely names ``--format`` starts fast."""
         match self:
             case OutputFormat.TABLE:
+                from clonecheck.report.table import TableRenderer
+
                 return TableRenderer()
             case OutputFormat.JSON:
+                from clonecheck.report.jsonfmt import JsonRenderer
+
                 return JsonRenderer()
             case OutputFormat.CSV:
+                from clonecheck.report.csvfmt import CsvRenderer
+
                 return CsvRenderer()
             case OutputFormat.HTML:
+                from clonecheck.report.html import HtmlRenderer
+
                 return HtmlRenderer()
             case _:  # pragma: no cover - exhaustive
                 assert_never(self)

@@ -796,9 +796,7 @@ def lookalike_tricks(registered: str, candidate: str, *, handle: bool) -> tuple[
         else compare_names(registered, candidate).edits
     )
     tricks = [
-        e.removeprefix("look-alike: ")
-        for e in found
-        if e.startswith(("look-alike", "invisible"))
+        e.removeprefix("look-alike: ") for e in found if e.startswith(("look-alike", "invisible"))
     ]
     return tuple(dict.fromkeys(tricks)) or ("look-alike characters",)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from clonecheck.discover.crawl import crawl_followers
 from clonecheck.discover.http import ApiClient
+from clonecheck.discover.interface import Adapter, PlatformError
 from clonecheck.discover.settings import DiscoverySettings, adapter_for
 from clonecheck.models import Profile
 from clonecheck.service.importing import resolve_photos
@@ -65,6 +66,20 @@ def crawl(
         subject = f"{adapter.platform}:{handle.strip().lstrip('@')}"
         crawl_key = f"{subject} followers @ {base_url}"
         state = crawl_state(store, crawl_key)
+        if state is not None and state.finished and not restart:
+            return CrawlSummary(
+                subject=subject,
+                pages=0,
+                profiles=0,
+                total_profiles=state.profiles,
+                resumed=False,
+                finished=True,
+                problems=(
+                    f"{subject}: this list was read to its end before; --restart reads it again",
+                ),
+                seconds=time.perf_counter() - started,
+                requests=client.requests,
+            )
         resumed = state is not None and not state.finished and not restart
         if not resumed:
             with store.transaction():
@@ -83,7 +98,9 @@ def crawl(
             problems.extend(f"{subject} follower skipped: {reason}" for reason in bad)
             progress.advance(len(profiles))
 
-        progress.start(f"Crawling followers of {subject}", None)
+        progress.start(f"Crawling followers of {subject}", _follower_count(adapter, handle))
+        if resumed and state is not None:
+            progress.advance(state.profiles)
         try:
             result = crawl_followers(adapter, handle, sink, cursor=cursor, max_pages=max_pages)
         finally:
@@ -101,3 +118,16 @@ def crawl(
         seconds=time.perf_counter() - started,
         requests=requests,
     )
+
+
+def _follower_count(adapter: Adapter, handle: str) -> int | None:
+    """The account's follower count, for the progress bar's total and ETA (one request);
+    ``None`` when the platform does not say."""
+    try:
+        for record in adapter.lookup([handle]):
+            profile = adapter.parse(record)
+            if isinstance(profile, Profile) and profile.followers is not None:
+                return profile.followers
+    except PlatformError:
+        return None
+    return None

@@ -33,6 +33,7 @@ from clonecheck.report.interface import ReportContext
 
 if TYPE_CHECKING:  # imported when a command runs, not for `--help`
     from clonecheck.service import ImportSummary, Service
+    from clonecheck.service.scanning import ScanResult
 
 FormatOption = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="Report format.", case_sensitive=False)
@@ -79,11 +80,37 @@ def import_(
             "paths resolve here). Without it a record's local paths are refused.",
         ),
     ] = None,
+    to_parquet: Annotated[
+        str | None,
+        typer.Option(
+            "--to-parquet",
+            metavar="DIR",
+            help="Write the profiles to this Parquet dataset (a folder or an fsspec URL such "
+            "as s3://bucket/crawl) instead of the database, for a crawl too large for one "
+            "file; photos still go to the database. Scan it with scan --profiles DIR. Needs "
+            "clonecheck[dask].",
+        ),
+    ] = None,
 ) -> None:
     """Import profiles (CSV, JSON Lines, platform exports); re-importing updates in place."""
     field_map = parse_mapping(mapping) if mapping else None
     with open_service(ctx, allow_private=allow_private, offline=offline) as service:
         for file in files:
+            if to_parquet is not None:
+                from clonecheck.service.parquet import import_to_parquet
+
+                summary = import_to_parquet(
+                    service.photos,
+                    service.progress,
+                    file,
+                    to_parquet,
+                    source_format=source_format,
+                    platform=platform,
+                    mapping=field_map,
+                    photos_dir=photos_dir,
+                )
+                _print_import(summary)
+                continue
             summary = service.import_file(
                 file,
                 source_format=source_format,
@@ -124,13 +151,32 @@ def scan(
     output_format: FormatOption = OutputFormat.TABLE,
     output: OutputOption = None,
     settings: SetOption = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            metavar="ADDRESS",
+            help="Run the scan on a Dask cluster: a scheduler address (tcp://host:8786) or "
+            "local:N for N worker processes here. Needs clonecheck[dask].",
+        ),
+    ] = None,
+    profiles: Annotated[
+        str | None,
+        typer.Option(
+            "--profiles",
+            metavar="DIR",
+            help="Scan the Parquet dataset written by import --to-parquet (a folder or an "
+            "fsspec URL) instead of the database's profiles; runs on --cluster (default: "
+            "local worker processes).",
+        ),
+    ] = None,
 ) -> None:
     """Compare every imported profile with every registered identity and report likely clones."""
     from clonecheck.service.cases import CaseService
 
     with open_service(ctx, settings) as service:
         result = CaseService(service).filter_scan(
-            service.scan(identity=identity), identity=identity
+            _scan(service, identity, cluster, profiles), identity=identity
         )
         title = f"clonecheck scan {result.scan_id}" + (f" for {identity}" if identity else "")
         _render(
@@ -149,6 +195,20 @@ def scan(
         markup=False,
     )
     raise typer.Exit(1 if result.likely else 0)
+
+
+def _scan(
+    service: Service, identity: str | None, cluster: str | None, dataset: str | None
+) -> ScanResult:
+    """The scan on this machine, or on a Dask cluster (asked for, or for a Parquet crawl)."""
+    if cluster is None and dataset is None:
+        return service.scan(identity=identity)
+    from clonecheck.service.distributed import cluster_client, scan_on_cluster
+
+    with cluster_client(cluster or "local", workers=service.photos.workers()) as client:
+        return scan_on_cluster(
+            service.photos, service.progress, client, identity=identity, dataset=dataset
+        )
 
 
 def check(

@@ -9,7 +9,6 @@ way. Every change is logged with who (``--as``, default: the OS user), when, fro
 
 from __future__ import annotations
 
-import getpass
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from rich.table import Table
 
 from clonecheck import __version__
 from clonecheck.cli.common import (
+    ActorOption,
     ReportedBio,
     ReportedHandle,
     ReportedName,
@@ -28,6 +28,7 @@ from clonecheck.cli.common import (
     err_console,
     open_service,
 )
+from clonecheck.cli.common import actor_name as _actor
 from clonecheck.errors import InputError
 from clonecheck.models import Case, CaseState, DismissReason
 from clonecheck.report.evidence import PackFormat, render_evidence
@@ -46,19 +47,6 @@ app = typer.Typer(
 )
 
 
-def _default_actor() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no user name in the environment or the password database
-        return "unknown"
-
-
-ActorOption = Annotated[
-    str | None,
-    typer.Option("--as", metavar="NAME", help="Who acts, for the log (default: the OS user)."),
-]
-
-
 CaseId = Annotated[int, typer.Argument(help="The case number (see `clonecheck cases list`).")]
 ReasonOption = Annotated[str, typer.Option("--reason", help="Why, in a few words, for the log.")]
 NoteOption = Annotated[str, typer.Option("--note", help="A longer note for the log.")]
@@ -69,10 +57,6 @@ def _cases(service: Service) -> CaseService:
     from clonecheck.service.cases import CaseService
 
     return CaseService(service)
-
-
-def _actor(actor: str | None) -> str:
-    return actor if actor is not None else _default_actor()
 
 
 def parse_state(text: str) -> CaseState:

@@ -96,6 +96,23 @@ class BarProgress:
         self._task = None
 
 
+def actor_name(actor: str | None) -> str:
+    """Who acts, for a log: ``--as``, else the OS user."""
+    if actor is not None:
+        return actor
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in the environment or the password database
+        return "unknown"
+
+
+ActorOption = Annotated[
+    str | None,
+    typer.Option("--as", metavar="NAME", help="Who acts, for the log (default: the OS user)."),
+]
+
 #: the reported account's fields, the same for ``check`` and ``cases open``
 ReportedName = Annotated[str, typer.Option("--name", help="The reported account's display name.")]
 ReportedHandle = Annotated[str, typer.Option("--handle", help="The reported account's handle.")]

@@ -1,4 +1,4 @@
-"""``register`` and ``identities list|show|remove``: the people clonecheck protects."""
+"""``register`` and ``identities list|show|edit|remove``: the people clonecheck protects."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from clonecheck.cli.common import err_console, open_service
+from clonecheck.cli.common import ActorOption, actor_name, err_console, open_service
 from clonecheck.models import Identity
 from clonecheck.report.table import make_console
 
-app = typer.Typer(help="List, show and remove registered identities.", no_args_is_help=False)
+app = typer.Typer(help="List, show, edit and remove registered identities.", no_args_is_help=False)
 
 
 def register(
@@ -52,7 +52,7 @@ def register(
 
 @app.callback(invoke_without_command=True)
 def identities(ctx: typer.Context) -> None:
-    """List registered identities (default), or show/remove one."""
+    """List registered identities (default), or show, edit or remove one."""
     if ctx.invoked_subcommand is None:
         list_(ctx)
 
@@ -85,7 +85,78 @@ def show(
     """Show one identity with its handles, photos and own accounts."""
     with open_service(ctx) as service:
         person = service.identity(slug)
+        history = service.identity_history(person.slug)
     _print_identity(person)
+    console = make_console(sys.stdout)
+    console.soft_wrap = True
+    for change in history:
+        console.print(
+            f"changed {change.at.removesuffix('+00:00')} by {change.actor}: {change.change}"
+        )
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    slug: Annotated[str, typer.Argument(help="Identity key or one of its handles.")],
+    name: Annotated[str | None, typer.Option("--name", help="A new display name.")] = None,
+    bio: Annotated[str | None, typer.Option("--bio", help="A new usual bio.")] = None,
+    add_handle: Annotated[
+        list[str] | None, typer.Option("--add-handle", help="A handle to add (repeatable).")
+    ] = None,
+    remove_handle: Annotated[
+        list[str] | None,
+        typer.Option("--remove-handle", help="A handle to remove (repeatable)."),
+    ] = None,
+    add_photo: Annotated[
+        list[str] | None,
+        typer.Option("--add-photo", help="A photo to add: path or URL (repeatable)."),
+    ] = None,
+    remove_photo: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--remove-photo",
+            metavar="SOURCE|SHA256",
+            help="A photo to remove, by its source or sha256 digest (repeatable).",
+        ),
+    ] = None,
+    add_own: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--add-own", metavar="PLATFORM:HANDLE", help="An own account to add (repeatable)."
+        ),
+    ] = None,
+    remove_own: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--remove-own",
+            metavar="PLATFORM:HANDLE",
+            help="An own account to remove (repeatable).",
+        ),
+    ] = None,
+    actor: ActorOption = None,
+) -> None:
+    """Change a registered identity in place: name, bio, handles, photos, own accounts; its
+    cases and scan results stay with it, and each change is logged."""
+    from clonecheck.service.identities import IdentityEdit
+
+    change = IdentityEdit(
+        name=name,
+        bio=bio,
+        add_handles=add_handle or (),
+        remove_handles=remove_handle or (),
+        add_photos=add_photo or (),
+        remove_photos=remove_photo or (),
+        add_own=add_own or (),
+        remove_own=remove_own or (),
+    )
+    with open_service(ctx) as service:
+        person, log = service.edit_identity(slug, change, actor=actor_name(actor))
+    console = err_console()
+    for line in log:
+        console.print(f"{person.slug}: {line}")
+    if not log:
+        console.print(f"{person.slug}: nothing changed (already as asked).")
 
 
 @app.command("remove")

@@ -13,11 +13,13 @@ from clonecheck.config import Config
 from clonecheck.match.rarity import NameRarity
 from clonecheck.models import Identity, Match, PhotoFeatures
 from clonecheck.service import checking, importing, registration, scanning, thumbnails
+from clonecheck.service import identities as people
 from clonecheck.service.importing import ImportSummary
 from clonecheck.service.photos import PhotoAnalyser
 from clonecheck.service.progress import Progress, SilentProgress
 from clonecheck.service.scanning import ScanResult
-from clonecheck.store import Store
+from clonecheck.store import Store, identity_edits
+from clonecheck.store.identity_edits import IdentityChange
 
 
 @dataclass
@@ -56,7 +58,19 @@ class Service:
         return self.store.identity(slug)
 
     def remove_identity(self, slug: str) -> Identity:
-        return self.store.remove_identity(slug)
+        removed = self.store.remove_identity(slug)
+        identity_edits.forget(self.store, removed.slug)
+        return removed
+
+    def edit_identity(
+        self, slug: str, edit: people.IdentityEdit, *, actor: str
+    ) -> tuple[Identity, list[str]]:
+        """Change a registered identity in place (``identities.edit_identity``)."""
+        return people.edit_identity(self.photos, slug, edit, actor=actor)
+
+    def identity_history(self, slug: str) -> list[IdentityChange]:
+        """The logged changes of an identity, oldest first."""
+        return people.identity_history(self.photos, slug)
 
     # --- import, scan, check -------------------------------------------------------------
 

@@ -82,6 +82,29 @@ def test_the_observed_rate_never_exceeds_the_limit(httpserver: HTTPServer) -> No
     assert times[-1] - times[0] >= 3 * rate.per_s * 0.95
 
 
+def test_a_request_held_up_on_its_way_does_not_crowd_the_servers_window(
+    httpserver: HTTPServer,
+) -> None:
+    """The first request reaches the server's clock 0.3 s late (a loaded machine): the third
+    still waits a full window after the first was answered, so the server never sees three
+    requests in half a second at 2 per 0.5 s."""
+    seen_at: list[float] = []
+
+    def late_first(request: Request) -> Response:
+        if not seen_at:
+            time.sleep(0.3)
+        seen_at.append(time.monotonic())
+        return ok()
+
+    httpserver.expect_request("/late").respond_with_handler(late_first)
+    rate = RateLimit("late", 2, 0.5)
+    with ApiClient(policy(httpserver)) as client:
+        for _ in range(5):
+            client.get_json(httpserver.url_for("/late"), rate=rate)
+    for i, start in enumerate(seen_at):
+        assert len([t for t in seen_at[i:] if t - start < rate.per_s]) <= rate.requests
+
+
 def test_429_waits_for_retry_after_then_succeeds(httpserver: HTTPServer) -> None:
     """A 429 with Retry-After: 1 is retried no sooner than a second later."""
     clock = Clock()

@@ -7,8 +7,11 @@
   per attempt covers connecting, the headers and the whole body (a slow host cannot hold us).
 * **Rate limits.** Each request names a :class:`RateLimit` (a host, or one endpoint's quota);
   ``pyrate-limiter``'s sliding-window log blocks until the request fits, so no window of
-  ``per_s`` seconds holds more than ``requests`` requests as the server sees them (the window
-  carries a small margin for the time a request takes to reach the server). Chosen over
+  ``per_s`` seconds holds more than ``requests`` requests. The server sees a request some time
+  after its slot was taken, and a loaded machine stretches that time unevenly, so a request
+  also waits until ``per_s`` has passed since the *answer* to the request ``requests`` places
+  before it came back (the server saw that one before answering it): then no window of the
+  server's holds more either. Chosen over
   ``limits`` (which only answers yes or no, leaving the waiting loop to us) and over a
   hand-written bucket: it is maintained, typed, thread-safe, and a sliding window matches how
   the platforms publish their limits (3,000 requests per 5 minutes, not 10 a second).
@@ -26,6 +29,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -140,15 +144,6 @@ def _quota_wait(headers: httpx.Headers) -> float | None:
     return _reset_wait(_header(headers, _RESET), time.time())
 
 
-def _window_ms(rate: RateLimit) -> int:
-    """The limiter's window: the rate's, plus a margin (2 %, at least 100 ms) for the time
-    between taking a slot and the request reaching the server, which a loaded machine or a
-    busy server stretches unevenly. Without it, a request held up on its way and the next
-    one sent at once can both land inside one of the server's windows."""
-    per_ms = rate.per_s * 1000
-    return max(1, round(per_ms + max(100.0, per_ms * 0.02)))
-
-
 class ApiClient:
     """GETs JSON from platform APIs under an :class:`HttpPolicy`; a context manager."""
 
@@ -178,6 +173,8 @@ class ApiClient:
         self._limiters: dict[str, Limiter] = {}
         #: bucket -> monotonic time before which its quota is used up (from response headers)
         self._paused: dict[str, float] = {}
+        #: bucket -> when the answers to its last ``requests`` requests came back
+        self._answered: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
         #: requests sent (attempts, retries included), for progress and benchmarks
         self.requests = 0
@@ -248,7 +245,7 @@ class ApiClient:
         with self._lock:
             limiter = self._limiters.get(rate.name)
             if limiter is None:
-                limiter = Limiter(Rate(rate.requests, _window_ms(rate)))
+                limiter = Limiter(Rate(rate.requests, max(1, round(rate.per_s * 1000))))
                 self._limiters[rate.name] = limiter
             return limiter
 
@@ -273,6 +270,7 @@ class ApiClient:
     ) -> JsonResponse | None:
         self._wait_for_quota(shown, rate)
         self._limiter(rate).try_acquire(rate.name)
+        self._wait_for_answers(rate)
         policy = self.policy
         self.requests += 1
         self._deadline.at = time.monotonic() + policy.timeout_s
@@ -294,6 +292,21 @@ class ApiClient:
             raise _RetryError(f"request failed: {exc or type(exc).__name__}") from None
         finally:
             self._deadline.at = None
+            self._answered_now(rate)
+
+    def _wait_for_answers(self, rate: RateLimit) -> None:
+        with self._lock:
+            answered = self._answered.get(rate.name)
+            oldest = answered[0] if answered and len(answered) >= rate.requests else None
+        if oldest is not None:
+            wait = oldest + rate.per_s - time.monotonic()
+            if wait > 0:
+                self._sleep(wait)
+
+    def _answered_now(self, rate: RateLimit) -> None:
+        with self._lock:
+            answered = self._answered.setdefault(rate.name, deque(maxlen=rate.requests))
+            answered.append(time.monotonic())
 
     def _accept(
         self, shown: str, response: httpx.Response, missing_ok: bool

@@ -1,6 +1,9 @@
 """Every threshold, weight and limit in one place, with documented defaults.
 
-A run overrides them with ``--set name=value`` (see ``Config.with_overrides``). The README's
+A team keeps its settings in a file (``clonecheck.toml``, or ``[tool.clonecheck]`` in
+``pyproject.toml``, in the working directory or named by ``--config``: ``read_config_file``);
+a run overrides them with ``--set name=value`` (see ``Config.with_overrides``). Every value is
+checked against its range and the relations between settings (``Config.validate``). The README's
 "How the defaults were chosen" section says on which data each default was measured; the
 measurements come from ``scripts/calibrate.py``.
 """
@@ -8,8 +11,11 @@ measurements come from ``scripts/calibrate.py``.
 from __future__ import annotations
 
 import dataclasses
+import math
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from clonecheck.errors import ConfigError
 
@@ -99,18 +105,47 @@ class Config:
     fetch_timeout_s: float = 15.0
     fetch_max_redirects: int = 5
 
-    def with_overrides(self, overrides: Mapping[str, str]) -> Config:
-        """A copy with ``name=value`` strings applied, each converted to the field's type."""
+    def with_overrides(self, overrides: Mapping[str, object], *, origin: str = "") -> Config:
+        """A copy with ``name=value`` settings applied (strings from ``--set``, or values read
+        from a config file), each converted to the field's type, the result validated.
+        ``origin`` (e.g. "clonecheck.toml: ") prefixes the error messages."""
         fields = {f.name: f for f in dataclasses.fields(self)}
         changes: dict[str, object] = {}
-        for name, text in overrides.items():
+        for name, value in overrides.items():
             key = name.strip().replace("-", "_")
             if key not in fields:
                 known = ", ".join(sorted(fields))
-                raise ConfigError(f"unknown setting {name!r}; known settings: {known}")
+                raise ConfigError(f"{origin}unknown setting {name!r}; known settings: {known}")
             current = getattr(self, key)
-            changes[key] = _convert(key, text, type(current))
-        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+            text = value if isinstance(value, str) else _toml_text(origin, key, value)
+            changes[key] = _convert(key, text, type(current), origin)
+        result = dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+        result.validate(origin)
+        return result
+
+    def validate(self, origin: str = "") -> None:
+        """Refuse values out of their range and settings that contradict each other (a likely
+        threshold at or below the possible one, a strong bound weaker than its weak one)."""
+        problems: list[str] = []
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, float) and not math.isfinite(value):
+                problems.append(f"{field.name}={value} is not a finite number")
+                continue
+            bounds = _RANGES.get(field.name)
+            if bounds is not None and not isinstance(value, bool):
+                low, high = bounds
+                if not low <= value <= high:
+                    upper = "" if math.isinf(high) else f", at most {high:g}"
+                    problems.append(f"{field.name}={value!r} must be at least {low:g}{upper}")
+        if problems:
+            raise ConfigError(origin + "; ".join(problems))
+        for larger, smaller, why in _ORDER:
+            big, small = getattr(self, larger), getattr(self, smaller)
+            if not big > small:
+                problems.append(f"{larger}={big!r} must be above {smaller}={small!r} ({why})")
+        if problems:
+            raise ConfigError(origin + "; ".join(problems))
 
     def as_dict(self) -> dict[str, object]:
         return dataclasses.asdict(self)
@@ -127,7 +162,127 @@ def parse_overrides(pairs: list[str]) -> dict[str, str]:
     return result
 
 
-def _convert(name: str, text: str, kind: type) -> object:
+#: weights, thresholds, factors and probabilities: fractions of one
+_FRACTIONS = (
+    *(f"weight_{k}" for k in ("photo", "face", "name", "handle", "bio", "deception", "account")),
+    "likely_threshold",
+    "possible_threshold",
+    "handle_natural_factor",
+    "account_weak",
+    "account_strong",
+    "account_established",
+    "account_established_factor",
+    "account_gap_strength",
+)
+#: (lowest, highest) allowed value of each setting; fields not named here take any value of
+#: their type
+_INF = math.inf
+_RANGES: dict[str, tuple[float, float]] = {
+    "hash_strong": (0, 64),
+    "hash_weak": (0, 64),
+    "face_strong": (0, 2),
+    "face_weak": (0, 2),
+    "face_alone": (0, 2),
+    "face_upsample": (0, 4),
+    "min_face_px": (1, _INF),
+    "workers": (0, 1024),
+    **{
+        f"{kind}_{bound}": (0, 100)
+        for kind in ("name", "handle", "bio")
+        for bound in ("strong", "weak")
+    },
+    "bio_min_chars": (0, _INF),
+    **dict.fromkeys(_FRACTIONS, (0.0, 1.0)),
+    "account_audience": (0, _INF),
+    "account_gap_years": (0, 100),
+    "max_photo_bytes": (1, _INF),
+    "max_pixels": (1, _INF),
+    "max_dimension": (1, _INF),
+    "thumbnail_px": (16, 4096),
+    "fetch_timeout_s": (0.1, 3600),
+    "fetch_max_redirects": (0, 50),
+}
+#: (larger, smaller, why): settings whose order the matching relies on
+_ORDER: tuple[tuple[str, str, str], ...] = (
+    ("likely_threshold", "possible_threshold", "a likely clone scores above a possible one"),
+    ("hash_weak", "hash_strong", "more differing bits mean a weaker photo match"),
+    ("face_weak", "face_strong", "a larger face distance means a weaker face match"),
+    ("name_strong", "name_weak", "a higher similarity means a stronger name match"),
+    ("handle_strong", "handle_weak", "a higher similarity means a stronger handle match"),
+    ("bio_strong", "bio_weak", "a higher similarity means a stronger bio match"),
+    ("account_strong", "account_weak", "a higher probability means more suspicion"),
+)
+
+
+#: the file names searched in the working directory, in this order
+CONFIG_FILE = "clonecheck.toml"
+PYPROJECT = "pyproject.toml"
+
+
+def find_config_file(directory: Path) -> Path | None:
+    """``clonecheck.toml`` in ``directory``, else its ``pyproject.toml`` if that has a
+    ``[tool.clonecheck]`` table, else None."""
+    own = directory / CONFIG_FILE
+    if own.is_file():
+        return own
+    project = directory / PYPROJECT
+    if project.is_file():
+        try:
+            data = tomllib.loads(project.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return None  # someone else's broken pyproject is not ours to refuse
+        if isinstance(data.get("tool"), dict) and "clonecheck" in data["tool"]:
+            return project
+    return None
+
+
+def read_config_file(path: Path) -> dict[str, object]:
+    """The settings of a config file: the top level of a ``clonecheck.toml``, or the
+    ``[tool.clonecheck]`` table of a ``pyproject.toml``."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist; check --config") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read config file {path}: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path} is not valid TOML: {error}") from None
+    if path.name == PYPROJECT:
+        tool = data.get("tool")
+        section = tool.get("clonecheck") if isinstance(tool, dict) else None
+        if not isinstance(section, dict):
+            raise ConfigError(f"{path} has no [tool.clonecheck] table")
+        data = section
+    tables = [key for key, value in data.items() if isinstance(value, dict)]
+    if tables:
+        raise ConfigError(
+            f"{path}: settings are plain name = value lines, not tables ({', '.join(tables)})"
+        )
+    return dict(data)
+
+
+def load_config(path: Path | None, overrides: Mapping[str, str], cwd: Path) -> Config:
+    """Defaults, then the config file (``path``, or the one found in ``cwd``), then the
+    ``--set`` overrides; validated at each step, errors naming where the value came from."""
+    config = Config()
+    found = path if path is not None else find_config_file(cwd)
+    if found is not None:
+        config = config.with_overrides(read_config_file(found), origin=f"{found}: ")
+    if overrides:
+        config = config.with_overrides(overrides, origin="--set: ")
+    return config
+
+
+def _toml_text(origin: str, name: str, value: object) -> str:
+    """A TOML value as the text ``_convert`` reads: numbers and booleans only."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    raise ConfigError(f"{origin}setting {name} = {value!r}: expected a number or true/false")
+
+
+def _convert(name: str, text: str, kind: type, origin: str = "") -> object:
     try:
         if kind is bool:
             lowered = text.lower()
@@ -138,7 +293,9 @@ def _convert(name: str, text: str, kind: type) -> object:
             raise ValueError(text)
         return kind(text)
     except ValueError:
-        raise ConfigError(f"setting {name}={text!r}: expected a {kind.__name__} value") from None
+        raise ConfigError(
+            f"{origin}setting {name}={text!r}: expected a {kind.__name__} value"
+        ) from None
 
 
 DEFAULT = Config()

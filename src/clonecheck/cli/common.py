@@ -14,18 +14,24 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from clonecheck.config import Config, parse_overrides
+from clonecheck.config import Config, load_config, parse_overrides
 
 if TYPE_CHECKING:  # imported when a command runs: `--help` needs neither the store nor numpy
     from clonecheck.service import Service
 
 DB_ENV = "CLONECHECK_DB"
+CONFIG_ENV = "CLONECHECK_CONFIG"
 DEFAULT_DB = "clonecheck.db"
 
 
 @dataclass
 class Settings:
     db: Path
+    config_file: Path | None = None
+
+    def config(self, overrides: list[str] | None = None) -> Config:
+        """The settings of this run: defaults, the config file, then ``--set``."""
+        return load_config(self.config_file, parse_overrides(overrides or []), Path.cwd())
 
 
 def _print_version(value: bool) -> None:
@@ -47,6 +53,16 @@ def global_options(
             show_default=True,
         ),
     ] = Path(DEFAULT_DB),
+    config_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            envvar=CONFIG_ENV,
+            metavar="FILE",
+            help="Settings file (default: clonecheck.toml, or [tool.clonecheck] in "
+            f"pyproject.toml, in the working directory; env {CONFIG_ENV}).",
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -58,7 +74,7 @@ def global_options(
     ] = False,
 ) -> None:
     """Find accounts that impersonate registered people."""
-    ctx.obj = Settings(db=db)
+    ctx.obj = Settings(db=db, config_file=config_file)
 
 
 def err_console() -> Console:
@@ -147,7 +163,7 @@ def open_service(
     from clonecheck.store import Store
 
     settings: Settings = ctx.obj
-    config = Config().with_overrides(parse_overrides(overrides or []))
+    config = settings.config(overrides)
     with Store.open(settings.db) as store:
         yield Service(
             store,

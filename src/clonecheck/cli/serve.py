@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from clonecheck.cli.common import SetOption, Settings, err_console, open_service
-from clonecheck.config import Config, parse_overrides
 from clonecheck.errors import InputError
 
 
@@ -57,7 +56,6 @@ def serve(
             "no team member can sign in yet: add one with "
             "`clonecheck users add NAME --role admin`, then run `clonecheck serve` again"
         )
-    config = Config().with_overrides(parse_overrides(settings or []))
     # imported here: the CLI's other commands do not need the web stack
     import uvicorn
 
@@ -66,6 +64,7 @@ def serve(
 
     db = ctx.find_object(Settings)
     assert db is not None
+    config = db.config(settings)
     app = create_app(
         db.db, config=config, secure_cookie=secure_cookie, trusted_proxies=trusted_proxy or ()
     )

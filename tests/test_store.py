@@ -171,7 +171,7 @@ def test_a_schema_2_file_gains_the_account_columns_and_keeps_its_profiles(tmp_pa
             conn.execute(f"alter table profiles drop column {column}")
         conn.execute("PRAGMA user_version = 2")
     with Store.open(path) as store:
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
         (old,) = store.profiles()
         assert (old.followers, old.posts, old.verified, old.default_photo) == (3, None, None, None)
         new = Profile("twitter", "bob", "Bob", posts=7, verified=False, default_photo=True)

@@ -15,6 +15,7 @@ from clonecheck.cli import app
 from clonecheck.service import Service
 from clonecheck.service.users import UserService
 from clonecheck.store import Store
+from clonecheck.store.team import secrets_path
 
 PASSWORD = "correct horse battery"
 
@@ -80,12 +81,14 @@ def test_password_is_asked_twice_without_echo(db: Path) -> None:
 
 
 def test_only_an_argon2_hash_is_stored(db: Path) -> None:
-    """The users table holds an argon2id hash; the password is nowhere in the file."""
+    """The users table (in the secrets file beside the data file) holds an argon2id hash; the
+    password is in neither file."""
     run(db, "users", "add", "ana", "--password-stdin", stdin=PASSWORD)
-    with sqlite3.connect(db) as conn:
+    with sqlite3.connect(secrets_path(db)) as conn:
         (stored,) = conn.execute("select password_hash from users").fetchone()
     assert stored.startswith("$argon2id$")
     assert PASSWORD.encode() not in db.read_bytes()
+    assert PASSWORD.encode() not in secrets_path(db).read_bytes()
 
 
 @pytest.mark.parametrize(

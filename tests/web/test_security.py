@@ -26,6 +26,7 @@ from clonecheck.config import Config
 from clonecheck.service import Service
 from clonecheck.service.users import UserService
 from clonecheck.store import Store
+from clonecheck.store.team import secrets_path
 from clonecheck.web import create_app
 from clonecheck.web.throttle import LoginThrottle
 from clonecheck.web.views import ROUTES
@@ -287,14 +288,15 @@ def test_session_cookie_is_signed_httponly_and_samesite(client: TestClient) -> N
 
 
 def test_passwords_are_stored_as_argon2_hashes(db: Path) -> None:
-    """The store keeps an argon2id hash of each password, never the password itself."""
-    with sqlite3.connect(db) as conn:
+    """The secrets file keeps an argon2id hash of each password, never the password itself."""
+    with sqlite3.connect(secrets_path(db)) as conn:
         rows = dict(conn.execute("select username, password_hash from users").fetchall())
     assert set(rows) == set(TEAM)
     for name, (_, password) in TEAM.items():
         assert rows[name].startswith("$argon2id$")
         assert password not in rows[name]
-    assert not any(password.encode() in db.read_bytes() for _, password in TEAM.values())
+    for path in (db, secrets_path(db)):
+        assert not any(password.encode() in path.read_bytes() for _, password in TEAM.values())
 
 
 def test_changed_password_and_role_apply_at_once(client: TestClient, db: Path) -> None:

@@ -17,6 +17,7 @@ from web_helpers import sign_in
 from clonecheck.service import Service
 from clonecheck.service.users import UserService
 from clonecheck.store import Store
+from clonecheck.store.team import secrets_path
 
 COOKIE = "clonecheck_session"
 
@@ -90,11 +91,11 @@ def test_the_store_keeps_no_usable_session_id(client: TestClient, db: Path) -> N
     payload = client.cookies[COOKIE].split(".")[0]
     session = json.loads(base64.b64decode(payload + "=" * (-len(payload) % 4)))
     session_id = session["sid"]
-    with sqlite3.connect(db) as conn:
+    secrets = secrets_path(db)
+    with sqlite3.connect(secrets) as conn:
         rows = conn.execute("select id_hash, username from sessions").fetchall()
     assert rows == [(hashlib.sha256(session_id.encode()).hexdigest(), "ana")]
-    assert session_id.encode() not in db.read_bytes()
-    assert (
-        not list(db.parent.glob("*-wal"))
-        or session_id.encode() not in (db.parent / (db.name + "-wal")).read_bytes()
-    )
+    for path in (db, secrets):
+        assert session_id.encode() not in path.read_bytes()
+        wal = path.with_name(path.name + "-wal")
+        assert not wal.exists() or session_id.encode() not in wal.read_bytes()

@@ -26,6 +26,7 @@ from clonecheck.service import Service
 from clonecheck.service.cases import CaseService
 from clonecheck.service.users import UserService
 from clonecheck.store import Store
+from clonecheck.store.team import secrets_path
 from clonecheck.web import create_app
 from clonecheck.web.app import server_config
 
@@ -69,9 +70,10 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def db(template_db: Path, tmp_path: Path) -> Path:
-    """A fresh copy of the test store."""
+    """A fresh copy of the test store, with its secrets file (the team and the secret)."""
     path = tmp_path / "clonecheck.db"
     shutil.copyfile(template_db, path)
+    shutil.copyfile(secrets_path(template_db), secrets_path(path))
     return path
 
 

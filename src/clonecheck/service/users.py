@@ -134,6 +134,9 @@ class UserService:
 
     @property
     def store(self) -> Store:
+        # the secrets file is attached before any transaction opens (SQLite cannot attach
+        # inside one)
+        user_store.ensure_user_tables(self.service.store)
         return self.service.store
 
     def add(self, username: str, password: str, role: Role | str) -> User:

@@ -32,7 +32,8 @@ from clonecheck.models import (
     SignalKind,
     Verdict,
 )
-from clonecheck.store import Store
+from clonecheck.store import Store, links
+from clonecheck.store.profiles import _profile_record
 
 APPEND_ONLY_MESSAGE = "case_events is append-only"
 
@@ -53,58 +54,9 @@ def ensure_case_tables(store: Store) -> None:
     """Create the case tables, indexes and append-only triggers if they are missing."""
     if store in _READY:
         return
-    db = store.db
     with store.transaction():
-        db.table("cases").create(
-            {
-                "id": int,
-                "identity_slug": str,
-                "profile_key": str,
-                "handle": str,
-                "state": str,
-                "resolution": str,
-                "assignee": str,
-                "opened_at": str,
-                "score": float,
-                "verdict": str,
-                "evidence_digest": str,
-                "match_json": str,
-            },
-            pk="id",
-            not_null={"profile_key", "state", "opened_at", "verdict", "evidence_digest"},
-            if_not_exists=True,
-        )
-        db.table("cases").create_index(["identity_slug", "profile_key"], if_not_exists=True)
-        db.table("cases").create_index(["state"], if_not_exists=True)
-        db.table("case_events").create(
-            {
-                "id": int,
-                "case_id": int,
-                "at": str,
-                "actor": str,
-                "from_state": str,
-                "to_state": str,
-                "reason": str,
-                "note": str,
-            },
-            pk="id",
-            not_null={"case_id", "at", "actor", "to_state"},
-            foreign_keys=[("case_id", "cases", "id")],
-            if_not_exists=True,
-        )
-        db.table("case_events").create_index(["case_id"], if_not_exists=True)
-        for event in ("UPDATE", "DELETE"):
-            db.execute(
-                f"CREATE TRIGGER IF NOT EXISTS case_events_no_{event.lower()} "
-                f"BEFORE {event} ON case_events "
-                f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END"
-            )
-        db.table("known_bad").create(
-            {"kind": str, "value": str, "case_id": int},
-            pk=("kind", "value", "case_id"),
-            foreign_keys=[("case_id", "cases", "id")],
-            if_not_exists=True,
-        )
+        # the schema (``links.py``) has them from schema 5; a store opened before keeps them
+        links.create_case_tables(store.db)
     _READY.add(store)
 
 
@@ -124,6 +76,7 @@ def open_case(
     ensure_case_tables(store)
     opened_at = now()
     with store.transaction():
+        _keep_profile(store, match.profile, opened_at)
         table = store.db.table("cases")
         table.insert(
             {
@@ -146,6 +99,23 @@ def open_case(
             CaseEvent(case_id, opened_at, actor, None, CaseState.OPEN, reason, note),
         )
     return get_case(store, case_id)
+
+
+def _keep_profile(store: Store, profile: Profile, at: str) -> None:
+    """A case's profile is a row of ``profiles`` (the case links to it): a reported account
+    that no crawl holds is added as reported; a stored one is left as it is."""
+    if store.db.execute("select 1 from profiles where key = ?", [profile.key]).fetchone():
+        return
+    record = _profile_record(profile)
+    digest = record.get("photo_digest")
+    if (
+        digest
+        and not store.db.execute("select 1 from photos where digest = ?", [digest]).fetchone()
+    ):
+        record["photo_digest"] = None
+    store.db.table("profiles").insert(
+        {**record, "source_file": "reported", "imported_at": at, "updated_at": at}
+    )
 
 
 def get_case(store: Store, case_id: int) -> Case:

@@ -24,13 +24,18 @@ from typing import Self
 import sqlite_utils
 
 from clonecheck.errors import StoreError
+from clonecheck.store import links, team
 
 #: 2 added ``photo_crops``; every table is created if missing, so older files upgrade in place.
 #: 3 added the profile columns ``posts``, ``verified`` and ``default_photo`` (account evidence),
 #: added to an older file's table in place; its rows keep NULL (unknown) until re-imported.
 #: 4 added ``activity`` (the long jobs running now, for writers that wait) and the scan
 #: columns ``status`` and ``pid`` (a scan killed mid-way is told from a finished one)
-SCHEMA_VERSION = 4
+#: 5 declared the links a reader of the file follows (``links.py``: matches and cases to
+#: profiles and people, profiles to photos; older tables rebuilt), added the views of common
+#: questions, made the case tables part of the schema, and moved the web app's users,
+#: sessions and secret out to a file of their own (``team.py``)
+SCHEMA_VERSION = 5
 
 #: profile columns added after schema 1, with their types, for files that predate them
 ADDED_PROFILE_COLUMNS: dict[str, type] = {"posts": int, "verified": int, "default_photo": int}
@@ -264,6 +269,11 @@ class Connection:
                 f"{self.path} already holds other tables and is not a clonecheck database; "
                 "pass another file with --db"
             )
+        # the web app's tables of an older file move out to its secrets file, attached
+        # first: SQLite cannot attach inside a transaction
+        moving = team.left_in_data_file(self.db)
+        if moving:
+            team.attach(self.db, self.path)
         with self.transaction():
             self._create_tables()
             profiles = self.db.table("profiles")
@@ -274,6 +284,10 @@ class Connection:
             for column, kind in ADDED_SCAN_COLUMNS.items():
                 if column not in scans.columns_dict:
                     scans.add_column(column, kind)
+            links.create_case_tables(self.db)
+            links.declare_links(self.db)
+            if moving:
+                team.move_out(self.db)
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _create_tables(self) -> None:

@@ -52,6 +52,18 @@ _FIRST_TRY_MS = 250
 _RETRY_MS = 1000
 
 
+#: the tables whose changes each counter of ``changes`` counts
+_COUNTED: dict[str, tuple[str, ...]] = {
+    "identities": ("identities", "identity_handles", "identity_photos", "own_accounts"),
+    "profiles": ("profiles",),
+}
+#: updates that count (a profile's follower count changing alters no name statistics)
+_UPDATES = {
+    "profiles": "update of platform, handle, name on profiles when old.platform is not "
+    "new.platform or old.handle is not new.handle or old.name is not new.name"
+}
+
+
 def lock_wait_from_env() -> float:
     """The writer's wait bound: ``CLONECHECK_LOCK_WAIT`` seconds, else the default."""
     text = os.environ.get(LOCK_WAIT_ENV, "").strip()
@@ -124,6 +136,7 @@ class Connection:
             db.execute("PRAGMA foreign_keys=ON")
             db.execute("PRAGMA synchronous=NORMAL")
             store._migrate()
+            store._count_changes()
         except sqlite3.DatabaseError as error:
             raise StoreError(
                 f"{target} is not a usable clonecheck database ({error}); "
@@ -137,6 +150,7 @@ class Connection:
         store = cls(sqlite_utils.Database(memory=True), None)
         store.db.execute("PRAGMA foreign_keys=ON")
         store._migrate()
+        store._count_changes()
         return store
 
     def close(self) -> None:
@@ -206,6 +220,47 @@ class Connection:
                 slice_ms = max(1, min(_RETRY_MS, int(remaining * 1000)))
         finally:
             conn.execute(f"PRAGMA busy_timeout = {int(self.wait * 1000)}")
+
+    # --- change counters: what a process built from the registry is still valid ----------
+
+    def change_counts(self) -> tuple[int, int]:
+        """(registry changes, profile name changes) so far, by any process: while both stay
+        the same, the identities (with their handles, photos and own accounts) and the
+        profiles' names are what they were, and what was built from them still holds."""
+        counts = dict(self.db.execute("select kind, n from changes").fetchall())
+        return int(counts.get("identities", 0)), int(counts.get("profiles", 0))
+
+    def _count_changes(self) -> None:
+        """The ``changes`` counters and the triggers that bump them (in the writer's own
+        transaction), created on the first open that misses them: they are no part of the
+        numbered schema, and a table rebuilt by a migration loses its triggers."""
+        present = self.db.execute(
+            "select count(*) from sqlite_master where type = 'trigger' and name like 'changes_%'"
+        ).fetchone()[0]
+        triggers = [
+            (f"changes_{table}_{event.split()[0]}", event, kind)
+            for kind, tables in _COUNTED.items()
+            for table in tables
+            for event in (
+                f"insert on {table}",
+                f"delete on {table}",
+                _UPDATES.get(table, f"update on {table}"),
+            )
+        ]
+        if present == len(triggers):
+            return
+        with self.transaction():
+            self.db.execute(
+                "create table if not exists changes (kind text primary key, n integer not null)"
+            )
+            self.db.execute(
+                "insert or ignore into changes (kind, n) values ('identities', 0), ('profiles', 0)"
+            )
+            for name, event, kind in triggers:
+                self.db.execute(
+                    f"create trigger if not exists {name} after {event} "
+                    f"begin update changes set n = n + 1 where kind = '{kind}'; end"
+                )
 
     # --- long jobs: who holds the database, for the writers that wait ---------------------
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TypeVar
 
 import numpy as np
@@ -48,10 +49,25 @@ def profile_keys(handle: str, name: str) -> set[str]:
     """Index keys of a profile: its name's keys and its handle's, so either can meet either."""
     keys: set[str] = set()
     if name.strip():
-        keys |= names.name_keys(name)
+        keys |= _name_keys(name)
     if handle.strip():
-        keys |= names.handle_keys(handle)
+        keys |= _handle_keys(handle)
     return keys
+
+
+#: names and handles whose keys are kept: a crawl repeats display names (and namesakes'
+#: handle patterns) often enough that most are computed once per scan, not once per profile
+_KEY_CACHE = 1 << 16
+
+
+@lru_cache(maxsize=_KEY_CACHE)
+def _name_keys(name: str) -> frozenset[str]:
+    return frozenset(names.name_keys(name))
+
+
+@lru_cache(maxsize=_KEY_CACHE)
+def _handle_keys(handle: str) -> frozenset[str]:
+    return frozenset(names.handle_keys(handle))
 
 
 def identity_keys(identity: Identity) -> set[str]:
@@ -76,6 +92,8 @@ class CandidateIndex:
     _hash_limit: npt.NDArray[np.float64] = field(init=False)
     _face_owner: npt.NDArray[np.int64] = field(init=False)
     _faces: npt.NDArray[np.float64] = field(init=False)
+    #: positions of the identities with at least one registered face
+    _with_faces: frozenset[int] = field(init=False, default=frozenset())
 
     def __post_init__(self) -> None:
         for position, identity in enumerate(self.identities):
@@ -110,6 +128,7 @@ class CandidateIndex:
         self._hash_limit = np.array(limits, dtype=np.float64)
         self._hashes = {kind: np.array(values, dtype=np.uint64) for kind, values in rows.items()}
         self._face_owner = np.array(face_owners, dtype=np.int64)
+        self._with_faces = frozenset(face_owners)
         self._faces = np.array(face_rows, dtype=np.float64) if face_rows else np.zeros((0, 128))
 
     def by_name(self, handle: str, name: str) -> set[int]:
@@ -171,7 +190,7 @@ class CandidateIndex:
         return result
 
     def has_faces(self, position: int) -> bool:
-        return bool((self._face_owner == position).any())
+        return position in self._with_faces
 
 
 def iter_blocks(items: Iterable[T], size: int) -> Iterable[list[T]]:

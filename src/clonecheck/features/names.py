@@ -66,6 +66,13 @@ SUFFIXES: tuple[str, ...] = (
     "xx",
     "x",
 )
+#: words clone makers add around a stolen display name ("Official Bill Clinton", "Bill Clinton
+#: (Official)", "The Real Bill Clinton"), as they do around handles; verified marks and emoji
+#: are decorations ``_normalize`` removes. Disclaimers ("parody", "fan") are not among them:
+#: they say the account is not the person (``fan_or_parody``)
+NAME_AFFIXES: frozenset[str] = frozenset(
+    {"official", "real", "the", "thereal", "verified", "original", "authentic", "genuine"}
+)
 #: phrases by which an account says it is not the person
 DISCLAIMERS: tuple[str, ...] = (
     "fan account",
@@ -424,6 +431,9 @@ def name_keys(name: str) -> set[str]:
         return keys
     joined = "".join(words)
     forms = [_leet(joined)]
+    bare_words, affixes = _strip_name_affixes([], words)
+    if affixes:  # "Official Madonna" meets "Madonna"
+        forms.append(_leet("".join(bare_words)))
     if "I" in name:
         # "EiIeen Collins": a capital I inside a word may be an l
         forms.append(_leet(_bare(normalize_text(name.replace("I", "l")).replace(" ", ""))[0]))
@@ -651,8 +661,38 @@ def _partial_name(registered: list[str], candidate: list[str]) -> str | None:
     return " ".join(t.upper() + "." for t in initials)
 
 
+def _strip_name_affixes(registered: list[str], candidate: list[str]) -> tuple[list[str], list[str]]:
+    """The candidate's words without the ``NAME_AFFIXES`` at its start and end that the
+    registered name does not have itself ("The Rock" keeps its "the"), and the edits naming
+    them ("prefix: official", as for handles). At least one word is always kept."""
+    words, edits = list(candidate), []
+    own = set(registered)
+    while len(words) > 1 and words[0] in NAME_AFFIXES and words[0] not in own:
+        edits.append(f"prefix: {words.pop(0)}")
+    while len(words) > 1 and words[-1] in NAME_AFFIXES and words[-1] not in own:
+        edits.append(f"suffix: {words.pop()}")
+    return words, edits
+
+
+def _drop_affix_words(name: str, affixes: list[str]) -> str:
+    """The display name as written without the affix words ``_strip_name_affixes`` named."""
+    words = name.split()
+    front = sum(e.startswith("prefix: ") for e in affixes)
+    back = sum(e.startswith("suffix: ") for e in affixes)
+    while front and len(words) > 1 and normalize_text(words[0]) in NAME_AFFIXES:
+        words.pop(0)
+        front -= 1
+    while back and len(words) > 1 and normalize_text(words[-1]) in NAME_AFFIXES:
+        words.pop()
+        back -= 1
+    return " ".join(words)
+
+
 def _name_detail(similarity: float, edits: list[str]) -> str:
     """A phrase for a name comparison, naming the trick when the names are otherwise equal."""
+    affixes = [e.split(": ", 1)[1] for e in edits if e.startswith(("prefix: ", "suffix: "))]
+    if similarity >= 100 and affixes:
+        return f"same name with {', '.join(repr(a) for a in affixes)} added"
     if similarity >= 100:
         for start, phrase in (
             ("look-alike", "same name with look-alike letters"),
@@ -689,8 +729,13 @@ def compare_names(registered: str, candidate: str) -> TextComparison:
         return TextComparison(0.0, (), "no name to compare")
     if registered.strip() == candidate.strip():
         return TextComparison(100.0, (), "same name")
-    similarity = float(fuzz.token_sort_ratio(reg, cand))
     reg_tokens, cand_tokens = reg.split(), cand.split()
+    cand_tokens, affixes = _strip_name_affixes(reg_tokens, cand_tokens)
+    if affixes:
+        edits += affixes
+        cand = " ".join(cand_tokens)
+        candidate = _drop_affix_words(candidate, affixes)
+    similarity = float(fuzz.token_sort_ratio(reg, cand))
     if similarity >= 100 and reg_tokens != cand_tokens:
         edits.append("token order differs")
     squeezed = _ratio(skeleton_handle(registered), skeleton_handle(candidate))

@@ -46,7 +46,7 @@ def build_store(path: Path, identities: int, profiles: int) -> None:
     seen: set[str] = set()
     while len(people) < identities:
         name, handle = person(rng, firsts, lasts)
-        if handle in seen:
+        if handle in seen or len(handle) < 4:  # too short for a Devumi edit
             continue
         seen.add(handle)
         people.append(Identity(slug=f"p{len(people)}", name=name, handles=(handle,)))

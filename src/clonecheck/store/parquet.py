@@ -14,6 +14,7 @@ import hashlib
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from clonecheck.errors import InputError
@@ -70,6 +71,8 @@ class ParquetProfiles:
         _arrow()
         import fsspec
 
+        if "://" not in url:  # a local folder: the same one for workers started elsewhere
+            url = str(Path(url).expanduser().resolve())
         self.url = url
         self.fs, self.root = fsspec.core.url_to_fs(url)
 

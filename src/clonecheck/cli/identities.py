@@ -164,10 +164,25 @@ def remove(
     ctx: typer.Context,
     slug: Annotated[str, typer.Argument(help="Identity key or one of its handles.")],
 ) -> None:
-    """Remove an identity, its handles and the features of its photos."""
+    """Erase a person: the identity, their scan results, their own accounts' crawled profiles
+    and unused photos; their cases keep the reported account as evidence, without them."""
     with open_service(ctx) as service:
-        person = service.remove_identity(slug)
-    err_console().print(f"Removed {person.name} ({person.slug}) and {len(person.photos)} photo(s).")
+        erased = service.remove_identity(slug)
+    person = erased.identity
+    console = err_console()
+    console.print(f"Removed {person.name} ({person.slug}):")
+    for line in erased.removed:
+        console.print(f"  removed {line}")
+    for line in erased.kept:
+        console.print(f"  kept {line}")
+    if erased.wiped:
+        how = "zeroed (secure_delete)" if erased.wiped == "secure_delete" else "gone (VACUUM)"
+        console.print(f"  the deleted data is {how} in {service.store.path}")
+    if erased.log_busy:
+        console.print(
+            "  another program has the database open: the old copies in its write-ahead log "
+            "are overwritten once it closes"
+        )
 
 
 def _print_identity(person: Identity) -> None:

@@ -19,6 +19,7 @@ from clonecheck.service.photos import PhotoAnalyser
 from clonecheck.service.progress import Progress, SilentProgress
 from clonecheck.service.scanning import ScanResult
 from clonecheck.store import Store, identity_edits
+from clonecheck.store.erasure import Erasure
 from clonecheck.store.identity_edits import IdentityChange
 
 
@@ -57,10 +58,11 @@ class Service:
     def identity(self, slug: str) -> Identity:
         return self.store.identity(slug)
 
-    def remove_identity(self, slug: str) -> Identity:
-        removed = self.store.remove_identity(slug)
-        identity_edits.forget(self.store, removed.slug)
-        return removed
+    def remove_identity(self, slug: str) -> Erasure:
+        """Erase a person (``store/erasure.py``): what was removed, what was kept and why."""
+        erased = self.store.erase_identity(slug)
+        identity_edits.forget(self.store, erased.identity.slug)
+        return erased
 
     def edit_identity(
         self, slug: str, edit: people.IdentityEdit, *, actor: str

@@ -135,6 +135,8 @@ class Connection:
             store._wal()
             db.execute("PRAGMA foreign_keys=ON")
             db.execute("PRAGMA synchronous=NORMAL")
+            # deleted rows are zeroed, not left in free pages (a removed person's data)
+            db.execute("PRAGMA secure_delete=ON")
             store._migrate()
             store._count_changes()
         except sqlite3.DatabaseError as error:
@@ -149,6 +151,7 @@ class Connection:
         """An in-memory store, for ``check`` runs that must not touch the disk and for tests."""
         store = cls(sqlite_utils.Database(memory=True), None)
         store.db.execute("PRAGMA foreign_keys=ON")
+        store.db.execute("PRAGMA secure_delete=ON")
         store._migrate()
         store._count_changes()
         return store

@@ -13,6 +13,7 @@ from clonecheck.errors import DuplicateError, NotFoundError
 from clonecheck.models import AccountRef, Identity, Photo, normalize_handle
 from clonecheck.store._rows import timestamp
 from clonecheck.store.connection import Connection
+from clonecheck.store.erasure import Erasure, erase
 
 
 class IdentityRows(Connection):
@@ -185,30 +186,10 @@ class IdentityRows(Connection):
         )
 
     def remove_identity(self, slug: str) -> Identity:
-        """Delete an identity with its handles, own accounts, matches, and the features and bytes
-        of its photos (those no other identity or profile still uses)."""
-        identity = self.identity(slug)
-        with self.transaction():
-            row = self._identity_row(identity.slug)
-            assert row is not None
-            identity_id = row["id"]
-            digests = [p.digest for p in identity.photos if p.digest]
-            for table in ("identity_handles", "identity_photos", "own_accounts"):
-                self.db.table(table).delete_where("identity_id = ?", [identity_id])
-            self.db.table("matches").delete_where("identity_slug = ?", [identity.slug])
-            self.db.table("identities").delete_where("id = ?", [identity_id])
-            for digest in digests:
-                if not self._digest_in_use(digest):
-                    self.db.table("photos").delete_where("digest = ?", [digest])
-                    self.db.table("photo_data").delete_where("digest = ?", [digest])
-                    self.db.table("photo_crops").delete_where("digest = ?", [digest])
-                    self.db.table("photo_sources").delete_where("digest = ?", [digest])
-        return identity
+        """Erase an identity completely (``erase_identity``); returns what it was."""
+        return self.erase_identity(slug).identity
 
-    def _digest_in_use(self, digest: str) -> bool:
-        used = self.db.execute(
-            "select 1 from identity_photos where digest = ? "
-            "union all select 1 from profiles where photo_digest = ? limit 1",
-            [digest, digest],
-        ).fetchone()
-        return used is not None
+    def erase_identity(self, slug: str) -> Erasure:
+        """Delete a person and every row holding their data, keep a case's evidence with the
+        person cut out of it, and overwrite the deleted bytes (``store/erasure.py``)."""
+        return erase(self, self.identity(slug))

@@ -15,7 +15,7 @@ from clonecheck.cli import app
 from clonecheck.models import CaseState
 from clonecheck.service import Service
 from clonecheck.service.cases import CaseService
-from clonecheck.store import Store, erasure
+from clonecheck.store import Store, discovery, erasure
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_images"
 NAME = "Eileen Marie Collins-Youngblood"
@@ -50,6 +50,7 @@ def secrets(store: Store) -> dict[str, bytes]:
         "name": NAME.encode(),
         "bio": BIO.encode(),
         "handle": HANDLE.encode(),
+        "slug": person.slug.encode(),
         "photo bytes": data[len(data) // 2 : len(data) // 2 + 256],
         "perceptual hashes": str(hashes).encode(),
         "face embedding": str(faces)[:64].encode(),
@@ -79,6 +80,11 @@ def service(db: Path, tmp_path: Path) -> Iterator[Service]:
     crawl.write_text(CRAWL, encoding="utf-8")
     service.import_file(crawl, photos_dir=SAMPLES)
     service.scan()
+    slug = store.identity(HANDLE).slug
+    service.scan(identity=slug)
+    discovery.record_discoveries(
+        store, slug, [("twitter:id:2002", "bluesky", f"{NAME} astronaut", "2026-01-02")]
+    )
     CaseService(service).open_from_report(
         identity=HANDLE,
         name="Eileen C.",
@@ -163,6 +169,9 @@ def test_removal_deletes_every_row_about_the_person(service: Service) -> None:
 
     assert store.identities() == []
     assert store.db.execute("select count(*) from matches").fetchone()[0] == 0
+    assert store.db.execute("select count(*) from discoveries").fetchone()[0] == 0
+    per_person = store.db.execute("select identity from scans where identity is not null")
+    assert [row[0] for row in per_person] == [erasure.REMOVED_NAME]
     keys = {p.key for p in store.profiles()}
     assert "twitter:id:2001" not in keys
     assert {"twitter:id:2002", "twitter:id:2003"} <= keys
@@ -178,7 +187,8 @@ def test_removal_deletes_every_row_about_the_person(service: Service) -> None:
         == 0
     )
     said = " ".join(erased.removed)
-    assert "scan match" in said and "twitter:id:2001" in said and "photo" in said
+    assert "scan matches" in said and "twitter:id:2001" in said and "photo" in said
+    assert "1 discovery or watch record" in said and "1 scan or watch run" in said
 
 
 def test_no_byte_of_the_person_is_left_in_the_file(service: Service, db: Path) -> None:

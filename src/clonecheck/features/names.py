@@ -398,8 +398,24 @@ def _skeleton_keys(forms: Iterable[str]) -> set[str]:
         if len(_collapse_doubles(form)) < 3:
             continue
         keys.add(f"h:{_collapse_doubles(form)}")
-        keys |= {f"h:{_collapse_doubles(d)}" for d in _deletions(form)}
+        keys |= {f"h:{d}" for d in _collapsed_deletions(form)}
     return keys
+
+
+def _collapsed_deletions(text: str) -> set[str]:
+    """``_collapse_doubles`` of every one-letter deletion of ``text`` (``_deletions``), with
+    the regex run only where it can change something: in a text without doubled letters,
+    deleting a letter makes a double only when its two neighbours are equal."""
+    deletions = _deletions(text)
+    if not deletions or _collapse_doubles(text) != text:
+        return {_collapse_doubles(d) for d in deletions}
+    found: set[str] = set()
+    for i in range(len(text)):
+        deleted = text[:i] + text[i + 1 :]
+        if 0 < i < len(text) - 1 and text[i - 1] == text[i + 1]:
+            deleted = _collapse_doubles(deleted)
+        found.add(deleted)
+    return found
 
 
 def _name_spellings(words: list[str]) -> list[tuple[str, str]]:

@@ -188,12 +188,12 @@ def test_case_events_refuse_updates(db: Path) -> None:
 
 
 def test_evidence_pack_is_one_self_contained_page(db: Path, tmp_path: Path) -> None:
-    """The pack shows both photos as data: URIs, the signals and the history, and loads
-    nothing from anywhere."""
+    """The internal pack shows both photos as data: URIs, the signals and the history, and
+    loads nothing from anywhere."""
     case = open_case(db, "--from-scan", "twitter:id:1002", "--identity", "eileencollins")
     run(db, "cases", "confirm", str(case), "--reason", "mirrored photo", "--as", "ana")
     pack = tmp_path / "pack.html"
-    code, _, err = run(db, "cases", "evidence", str(case), "--output", str(pack))
+    code, _, err = run(db, "cases", "evidence", str(case), "--internal", "--output", str(pack))
     assert code == 0, err
     html = pack.read_text(encoding="utf-8")
     assert html.count('src="data:image/jpeg;base64,') == 2

@@ -66,8 +66,15 @@ def look_alike(clone: Match) -> Match:
 def pdf(context: ReportContext) -> Callable[[Case], bytes]:
     def render(case: Case) -> bytes:
         out = io.BytesIO()
+        # the internal pack: everything, history included (the default one is pinned by
+        # test_evidence_audience.py)
         render_case_pdf(
-            case, context.photos, out, generated_at=context.generated_at, tool_version="0.1.0"
+            case,
+            context.photos,
+            out,
+            generated_at=context.generated_at,
+            tool_version="0.1.0",
+            internal=True,
         )
         return out.getvalue()
 

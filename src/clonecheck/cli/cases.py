@@ -349,6 +349,14 @@ def evidence(
         PackFormat | None,
         typer.Option("--format", "-f", help="html or pdf; by default the output's suffix decides."),
     ] = None,
+    internal: Annotated[
+        bool,
+        typer.Option(
+            "--internal",
+            help="Also include what stays with the team: the assignee and the history (who, "
+            "notes). Without it the pack holds the evidence and the decision only.",
+        ),
+    ] = False,
 ) -> None:
     """Write a case's evidence pack for the platform: one self-contained HTML page, or a PDF."""
     chosen = pack_format or (PackFormat.PDF if output.suffix.lower() == ".pdf" else PackFormat.HTML)
@@ -356,7 +364,12 @@ def evidence(
         case = _cases(service).get(case_id)
         photos = service.thumbnails([case.match]) if case.match else {}
     pack = render_evidence(
-        case, photos, chosen, generated_at=datetime.now(UTC), tool_version=__version__
+        case,
+        photos,
+        chosen,
+        generated_at=datetime.now(UTC),
+        tool_version=__version__,
+        internal=internal,
     )
     try:
         output.write_bytes(pack)

@@ -2,7 +2,7 @@
 form takes an attachment and not a web page. It says what the HTML pack says
 (``clonecheck.report.casepack``): the case, the registered identity and the reported profile
 side by side with both photos, every signal with its sentence and evidence, the notes, and the
-full history.
+decision; with ``internal``, the assignee and the full history too.
 
 The PDF is made by fpdf2 (pure Python, no browser). Its text is set in Noto Sans, the font file
 that the ``fontpkg-noto-sans`` package ships (embedded, subset), so Latin, Greek and Cyrillic
@@ -33,6 +33,7 @@ from fpdf.fonts import FontFace
 from PIL import Image, UnidentifiedImageError
 
 from clonecheck.models import Case, Match
+from clonecheck.report.casepack import decision
 from clonecheck.report.html import _number, match_view, safe_href
 from clonecheck.report.interface import utc_timestamp
 
@@ -203,9 +204,10 @@ def render_case_pdf(
     *,
     generated_at: datetime,
     tool_version: str,
+    internal: bool = False,
 ) -> None:
     """Write the case's evidence pack as a PDF; ``photos`` maps photo digests to JPEG
-    thumbnails (as for ``render_case_pack``)."""
+    thumbnails (as for ``render_case_pack``); ``internal`` adds the assignee and history."""
     title = f"clonecheck case #{case.id}"
     pdf = _CasePdf(case.id, tool_version)
     moment = generated_at if generated_at.tzinfo else generated_at.replace(tzinfo=UTC)
@@ -234,7 +236,8 @@ def render_case_pdf(
         [
             ("Case", f"#{case.id}"),
             ("State", case.state.value),
-            ("Assignee", pdf.annotated(case.assignee or "unassigned")),
+            ("Decision", decision(case)),
+            *([("Assignee", pdf.annotated(case.assignee or "unassigned"))] if internal else []),
             ("Opened (UTC)", case.opened_at),
             ("Identity", pdf.text_of(case.identity_slug or "-")),
             ("Profile key", pdf.annotated(case.profile_key)),
@@ -246,6 +249,12 @@ def render_case_pdf(
     if case.match is not None:
         _match(pdf, case.match, photos)
 
+    if internal:
+        _history(pdf, case)
+    out.write(bytes(pdf.output()))
+
+
+def _history(pdf: _CasePdf, case: Case) -> None:
     pdf.heading("History")
     history = [
         (
@@ -264,7 +273,6 @@ def render_case_pdf(
         [tuple(pdf.text_of(text) for text in row) for row in history],
         (34, 22, 24, 24, 36, 40),
     )
-    out.write(bytes(pdf.output()))
 
 
 def _pairs(pdf: _CasePdf, rows: Sequence[tuple[str, str]]) -> None:

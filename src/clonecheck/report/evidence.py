@@ -29,17 +29,34 @@ def render_evidence(
     *,
     generated_at: datetime,
     tool_version: str,
+    internal: bool = False,
 ) -> bytes:
-    """The evidence pack as a file's bytes; ``photos`` maps photo digests to JPEG thumbnails."""
+    """The evidence pack as a file's bytes; ``photos`` maps photo digests to JPEG thumbnails.
+    By default it is the pack for the platform (the evidence and the decision); ``internal``
+    adds the assignee and the history with its names and notes."""
     if pack_format is PackFormat.PDF:
         # here, not at start-up: fpdf2 and fontTools cost seconds of CPU on every command
         from clonecheck.report.casepdf import render_case_pdf
 
         binary = io.BytesIO()
-        render_case_pdf(case, photos, binary, generated_at=generated_at, tool_version=tool_version)
+        render_case_pdf(
+            case,
+            photos,
+            binary,
+            generated_at=generated_at,
+            tool_version=tool_version,
+            internal=internal,
+        )
         return binary.getvalue()
     from clonecheck.report.casepack import render_case_pack  # jinja2, only when a pack is made
 
     text = io.StringIO(newline="")
-    render_case_pack(case, photos, text, generated_at=generated_at, tool_version=tool_version)
+    render_case_pack(
+        case,
+        photos,
+        text,
+        generated_at=generated_at,
+        tool_version=tool_version,
+        internal=internal,
+    )
     return text.getvalue().encode("utf-8")

@@ -18,14 +18,16 @@ SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
 SCRIPT = SCRIPTS / "benchmark.py"
 SEED = 1
 
-# `uv run python scripts/benchmark.py --seed 1 --size small` measured F1 (likely or possible)
-# 1.000 for every kind and overall, 0 innocent profiles and 0 own accounts flagged (likely
-# only: overall 0.884, name-only 0.452). The floors sit a little below.
+# `uv run python scripts/benchmark.py --seed 1 --size small` measured likely F1 1.000 for the
+# photo and face kinds, 0.884 name-only (every name-only clone on a fresh account found likely,
+# 3 of 8 on aged accounts), 0.973 overall; no innocent profile, namesake or own account likely.
+# The floors sit a little below. (Likely or possible is lower now that full-name namesakes with
+# their own handles are in the world: they are possible, below the clones.)
 FLOORS = {
     "photo+name": 0.95,
     "face": 0.90,
     "photo-only": 0.90,
-    "name-only": 0.90,
+    "name-only": 0.80,
     "overall": 0.93,
 }
 
@@ -51,9 +53,14 @@ def test_small_benchmark_detects_clones_and_spares_own_accounts(
 
     assert result["identities"] == 12
     assert result["own_flagged"] == 0
-    f1 = {kind: quality.f1 for kind, quality in result["either"].items()}
+    f1 = {kind: quality.f1 for kind, quality in result["likely"].items()}
     for kind, floor in FLOORS.items():
         assert f1[kind] >= floor, f"{kind}: F1 {f1[kind]:.3f} < {floor} ({f1})"
+    assert result["innocent_likely"][0] == 0, result["false_positive_examples"]
+    kinds = {row["kind"]: row for row in result["per_kind"]}
+    fresh = kinds["name-only (fresh)"]
+    assert fresh["likely"] >= 0.8 * fresh["n"], fresh
+    assert kinds["full-name namesake"]["n"] > 0
     assert not any(tmp_path.iterdir()), "the world's temporary folder was not removed"
     # the speed table of the report names every stage of the scan that was timed
     assert set(result["stage_s"]) == {"candidates", "faces", "scoring"}

@@ -14,7 +14,8 @@ the CPU work, each step a map over partitions:
 A worker that dies mid-scan loses nothing: Dask runs its tasks again elsewhere, and the client
 keeps one result per partition, so no match is lost or counted twice.
 
-Dask, pyarrow and fsspec come with the ``clonecheck[dask]`` extra and are imported here only.
+Dask (and pyarrow and fsspec, in ``store.parquet``) come with the ``clonecheck[dask]`` extra and
+are imported only when a scan runs on a cluster: never at the CLI's start-up.
 """
 
 from __future__ import annotations

@@ -282,12 +282,15 @@ def _hex(bits: npt.NDArray[np.bool_]) -> str:
 
 
 def original_size(data: bytes) -> tuple[int, int]:
-    """Width and height as a viewer shows them (EXIF rotation applied), from the header."""
-    with Image.open(io.BytesIO(data)) as image:
-        width, height = image.size
-        if image.getexif().get(0x0112) in {5, 6, 7, 8}:
-            return height, width
-        return width, height
+    """Width and height as a viewer shows them (EXIF rotation applied), from the header.
+    Pillow's warnings about a broken EXIF block are dropped here too (see ``decode``)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if image.getexif().get(0x0112) in {5, 6, 7, 8}:
+                return height, width
+            return width, height
 
 
 def analyse(data: bytes, source: str, config: Config) -> tuple[PhotoFeatures, Image.Image]:

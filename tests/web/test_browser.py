@@ -1,6 +1,8 @@
 """The web app in a real browser: ``clonecheck serve`` runs as its own process on 127.0.0.1, and
 Debian's Chromium, driven by Playwright, walks a case from a report to "reported to platform"
-the way an agent would: sign in, search with a photo, open a case, confirm it, report it.
+the way an agent would: sign in, search with a photo, open a case, confirm it, report it; and
+walks the inbox from a scan result to a reported case: dismiss one result, open a case on
+another, find it in the queue, confirm it, report it.
 
 Playwright never downloads a browser here: it drives the system's ``chromium`` (``.ci/run``
 installs it), and the test skips, saying so, where there is none.
@@ -142,4 +144,71 @@ def test_agent_walks_a_report_to_reported_to_platform(server: str, browser: Brow
 
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(f"{server}/login")
+    page.close()
+
+
+def test_agent_walks_the_inbox_from_a_scan_result_to_a_reported_case(
+    server: str, browser: Browser
+) -> None:
+    """Sign in as an agent; the inbox lists the scan's results that have no case; dismiss the
+    fan account as a parody, open a case on the look-alike, find it in the queue with its
+    search, confirm it and mark it reported to the platform: its history shows each step
+    with the agent's name, from "opened from a scan"."""
+    page = browser.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{server}/login")
+    page.get_by_label("Username").fill("ana")
+    page.get_by_label("Password").fill(TEAM["ana"][1])
+    page.get_by_role("button", name="Sign in").click()
+
+    page.get_by_role("link", name="Inbox").click()
+    expect(page).to_have_url(f"{server}/inbox")
+    rows = page.locator("#inbox tbody tr")
+    expect(rows).to_have_count(4)
+    expect(rows.first.get_by_role("img")).to_have_count(2)
+
+    fan = page.get_by_role("form", name="Dismiss @eileencollins_fan")
+    fan.get_by_label("Not a clone because").select_option("fan/parody")
+    fan.get_by_role("button", name="Dismiss").click()
+    expect(page.get_by_role("status")).to_have_text("Dismissed @eileencollins_fan (case #2).")
+    expect(rows).to_have_count(3)
+
+    clone = page.get_by_role("form", name="Open a case on @eileen_collins_")
+    clone.get_by_role("button", name="Open case").click()
+    expect(page.get_by_role("status")).to_have_text("Opened case #3 on @eileen_collins_.")
+    expect(rows).to_have_count(2)
+    expect(page.get_by_role("form", name="Open a case on @eileen_collins_")).to_have_count(0)
+
+    page.get_by_role("link", name="Queue").click()
+    page.get_by_label("Search").fill("eileen_collins_")
+    page.get_by_role("button", name="Filter").click()
+    cases = page.locator("#cases tbody tr")
+    expect(cases).to_have_count(1)
+    cases.first.get_by_role("link", name="#3").click()
+    expect(page.locator("#case-state")).to_have_text("open")
+
+    page.get_by_label("Confirm clone: reason").fill("cropped copy of her photo")
+    page.get_by_role("button", name="Confirm clone").click()
+    expect(page.locator("#case-state")).to_have_text("confirmed clone")
+    page.get_by_label("Mark reported to platform: reason").fill("ticket X-456")
+    page.get_by_role("button", name="Mark reported to platform").click()
+    expect(page.locator("#case-state")).to_have_text("reported to platform")
+
+    history = page.locator("#history tbody tr")
+    expect(history).to_have_count(3)
+    for index, (before, after, reason) in enumerate(
+        [
+            ("—", "open", "opened from a scan"),
+            ("open", "confirmed clone", "cropped copy of her photo"),
+            ("confirmed clone", "reported to platform", "ticket X-456"),
+        ]
+    ):
+        cells = history.nth(index).locator("td")
+        expect(cells.nth(1)).to_have_text("ana")
+        expect(cells.nth(2)).to_have_text(before)
+        expect(cells.nth(3)).to_have_text(after)
+        expect(cells.nth(4)).to_have_text(reason)
+
+    page.get_by_role("link", name="Inbox").click()
+    expect(rows).to_have_count(2)
     page.close()

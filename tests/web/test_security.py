@@ -40,7 +40,8 @@ PAGES = [
     "/check",
     "/identities",
 ]
-PAGES += ["/identities/eileencollins", "/users"]
+PAGES += ["/identities/eileencollins", "/users", "/identities/new", "/inbox", "/cases"]
+PAGES += ["/inbox.json", "/inbox.csv", "/cases.json", "/cases.csv", "/identities.json"]
 #: every POST the app accepts, with the fields an agent would send (each has its own path)
 POSTS: dict[str, dict[str, str]] = {
     "/logout": {},
@@ -49,6 +50,14 @@ POSTS: dict[str, dict[str, str]] = {
     "/cases/1/assign": {"assignee": "ana"},
     "/cases/1/note": {"note": "the owner called back"},
     "/check": {"name": "Eileen Collins"},
+    "/inbox/open": {"identity": "eileencollins", "profile_key": "twitter:id:1003"},
+    "/inbox/dismiss": {
+        "identity": "eileencollins",
+        "profile_key": "twitter:id:1003",
+        "because": "namesake",
+    },
+    "/identities": {"name": "Ada Lovelace", "handles": "adalovelace"},
+    "/identities/eileencollins/edit": {"add_handle": "eileen_nasa"},
 }
 
 
@@ -57,7 +66,8 @@ def post_routes() -> set[str]:
     for route in ROUTES:
         assert isinstance(route, Route)
         if route.methods and "POST" in route.methods:
-            paths.add(re.sub(r"\{case_id:int\}", "1", route.path))
+            path = re.sub(r"\{case_id:int\}", "1", route.path)
+            paths.add(path.replace("{slug}", "eileencollins"))
     return paths
 
 
@@ -125,7 +135,14 @@ def test_sign_out_is_a_post(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["/cases/1/move", "/cases/1/assign", "/cases/1/note", "/cases"],
+    [
+        "/cases/1/move",
+        "/cases/1/assign",
+        "/cases/1/note",
+        "/cases",
+        "/inbox/open",
+        "/inbox/dismiss",
+    ],
 )
 def test_viewer_cannot_change_cases(client: TestClient, db: Path, path: str) -> None:
     """A viewer's state change, assignment, note or new case is refused with 403, with a valid
@@ -136,6 +153,31 @@ def test_viewer_cannot_change_cases(client: TestClient, db: Path, path: str) -> 
     assert response.status_code == 403
     assert "viewer" in alert(response.text)
     assert (events(db), case_count(db)) == before
+
+
+def registry(db: Path) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """Who is registered, with their handles and photo digests."""
+    with Store.open(db) as store:
+        return [
+            (p.slug, p.handles, tuple(str(photo.digest) for photo in p.photos))
+            for p in store.identities()
+        ]
+
+
+@pytest.mark.parametrize("path", ["/identities", "/identities/eileencollins/edit"])
+@pytest.mark.parametrize("username", ["ana", "vic"])
+def test_only_admins_register_and_change_people(
+    client: TestClient, db: Path, path: str, username: str
+) -> None:
+    """Registering or changing a person needs the admin role: an agent's or a viewer's form
+    is refused with 403, with a valid CSRF token, and the registry stays as it was."""
+    token = sign_in(client, username)
+    before = registry(db)
+    response = client.post(path, data={**POSTS[path], "csrf_token": token})
+    assert response.status_code == 403
+    assert "admin" in alert(response.text)
+    assert registry(db) == before
+    assert client.get("/identities/new").status_code == 403
 
 
 def test_viewer_reads_cases_without_forms(client: TestClient) -> None:

@@ -1,6 +1,7 @@
 """Helpers and fixtures of the web app's tests (``conftest.py`` makes the fixtures available):
-a real SQLite store with Eileen Collins registered, the demo crawl imported, one open case and
-three team members (one per role), and the real app over it.
+a real SQLite store with Eileen Collins registered, the demo crawl imported and scanned (its
+other matches await triage in the inbox), one open case and three team members (one per role),
+and the real app over it.
 
 The store is built once per session and copied for each test, so every test starts from the
 same state and may change it freely.
@@ -44,7 +45,7 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def build_store(path: Path) -> None:
-    """Eileen Collins, the demo crawl, case #1 (open) and the team."""
+    """Eileen Collins, the demo crawl and a scan of it, case #1 (open) and the team."""
     with Store.open(path) as store:
         service = Service(store)
         service.register(
@@ -55,6 +56,7 @@ def build_store(path: Path) -> None:
             bio="Retired NASA astronaut. First woman to pilot and command a Space Shuttle.",
         )
         service.import_file(DEMO_CSV, photos_dir=SAMPLES)
+        service.scan()
         CaseService(service).open_from_scan(CASE_PROFILE, identity="eileencollins", actor="cli")
         users = UserService(service)
         for name, (role, password) in TEAM.items():

@@ -49,13 +49,16 @@ LINKS: dict[str, tuple[ForeignKey, ...]] = {
 
 #: the views, by name: the questions a team asks of the file most often
 VIEWS: dict[str, str] = {
-    # for each person, the newest finished scan that covered them (all people, or only them)
+    # for each person, the matches of the newest finished scan that covered them: a scan of
+    # everyone, or of them only (named by slug, or by a handle: then known by its matches)
     "latest_matches": """
         select m.* from matches m
         where m.scan_id = (
             select max(s.id) from scans s
             where s.finished_at is not null
-              and (s.identity is null or s.identity = m.identity_slug)
+              and (s.identity is null or s.identity = m.identity_slug
+                   or exists (select 1 from matches o
+                              where o.scan_id = s.id and o.identity_slug = m.identity_slug))
         )""",
     "open_cases_by_person": f"""
         select c.identity_slug as person, i.name as name,

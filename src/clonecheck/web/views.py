@@ -6,13 +6,11 @@ shown on the page it came from, never as a traceback.
 
 from __future__ import annotations
 
-import hashlib
 import math
-import re
-from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -28,15 +26,31 @@ from clonecheck.models import (
     DismissReason,
     Identity,
     Match,
-    Profile,
     Verdict,
 )
 from clonecheck.report.evidence import PackFormat, render_evidence
-from clonecheck.report.html import MatchView, data_uri, match_view
+from clonecheck.report.html import MatchView, match_view
 from clonecheck.service import Service
 from clonecheck.service.cases import TRANSITIONS, CaseService
+from clonecheck.service.triage import Triage, profile_from_url
 from clonecheck.service.users import Role, User, UserService
 from clonecheck.web.context import Ctx
+from clonecheck.web.lists import (
+    identities_export,
+    inbox,
+    inbox_dismiss,
+    inbox_export,
+    inbox_open,
+    queue,
+    queue_export,
+)
+from clonecheck.web.people import (
+    identities,
+    identity,
+    identity_edit,
+    identity_new,
+    identity_register,
+)
 from clonecheck.web.security import (
     action,
     client_address,
@@ -50,6 +64,7 @@ from clonecheck.web.security import (
     sign_out,
     web_of,
 )
+from clonecheck.web.uploads import find_upload, save_upload
 
 # --- sign-in ------------------------------------------------------------------------------
 
@@ -127,60 +142,7 @@ async def logout(ctx: Ctx) -> Response:
     return RedirectResponse("/login", status_code=303)
 
 
-# --- the queue ------------------------------------------------------------------------------
-
-#: the queue's filters: URL value -> state (None: every case)
-STATE_FILTERS: dict[str, CaseState | None] = {
-    "open": CaseState.OPEN,
-    "confirmed": CaseState.CONFIRMED,
-    "reported": CaseState.REPORTED,
-    "dismissed": CaseState.DISMISSED,
-    "closed": CaseState.CLOSED,
-    "all": None,
-}
-#: most cases one queue page shows
-QUEUE_LIMIT = 500
-
-
-@dataclass(frozen=True, slots=True)
-class QueueRow:
-    case: Case
-    view: MatchView | None
-
-
-@page()
-async def queue(ctx: Ctx) -> Response:
-    """The cases in one state (open by default), highest score first."""
-    wanted = ctx.request.query_params.get("state", "open")
-    if wanted not in STATE_FILTERS:
-        wanted = "open"
-    state = STATE_FILTERS[wanted]
-
-    def load(service: Service) -> tuple[list[Case], dict[str, bytes], Counter[CaseState]]:
-        every = CaseService(service).list_cases()
-        counts = Counter(case.state for case in every)
-        shown = [c for c in every if state is None or c.state is state][:QUEUE_LIMIT]
-        photos = service.thumbnails(c.match for c in shown if c.match is not None)
-        return shown, photos, counts
-
-    shown, photos, counts = await ctx.call(load)
-    rows = [
-        QueueRow(case, match_view(case.id, case.match, photos) if case.match else None)
-        for case in shown
-    ]
-    filters = [
-        (key, value.value if value else "all", counts[value] if value else sum(counts.values()))
-        for key, value in STATE_FILTERS.items()
-    ]
-    return ctx.render(
-        "queue.html.j2",
-        title="Queue",
-        rows=rows,
-        filters=filters,
-        current=wanted,
-        state=state,
-        limit=QUEUE_LIMIT,
-    )
+# --- the queue and the inbox: ``lists.py`` -----------------------------------------------------
 
 
 # --- one case -------------------------------------------------------------------------------
@@ -362,40 +324,6 @@ async def case_evidence_pdf(ctx: Ctx) -> Response:
 
 # --- check one account, open a case ---------------------------------------------------------
 
-#: an upload's token: the sha256 of its bytes
-UPLOAD_TOKEN = re.compile(r"[0-9a-f]{64}")
-
-
-def _safe_filename(name: str) -> str:
-    """The uploaded file's name reduced to letters, digits, '.', '_' and '-'."""
-    base = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).name).strip("._")[:64]
-    return base or "upload"
-
-
-def save_upload(uploads: Path, data: bytes, filename: str) -> tuple[str, Path]:
-    """Keep an uploaded photo as ``uploads/<sha256>/<name>``; returns (token, path)."""
-    token = hashlib.sha256(data).hexdigest()
-    folder = uploads / token
-    folder.mkdir(parents=True, exist_ok=True)
-    existing = sorted(folder.iterdir())
-    if existing:
-        return token, existing[0]
-    path = folder / _safe_filename(filename)
-    path.write_bytes(data)
-    return token, path
-
-
-def find_upload(uploads: Path, token: str) -> Path:
-    """The photo uploaded under ``token``; InputError when it is gone (a restart)."""
-    folder = uploads / token
-    found = sorted(folder.iterdir()) if UPLOAD_TOKEN.fullmatch(token) and folder.is_dir() else []
-    if not found:
-        raise InputError(
-            "the uploaded photo is no longer on the server (it may have restarted); "
-            "check the account again with its photo"
-        )
-    return found[0]
-
 
 @dataclass(frozen=True, slots=True)
 class CheckQuery:
@@ -406,6 +334,10 @@ class CheckQuery:
     identity: str = ""
     photo_token: str = ""
     photo_name: str = ""
+    #: the reported account's page (its platform and handle are read from it)
+    profile_url: str = ""
+    #: a photo on the web, fetched through the safe fetcher (never a private address)
+    photo_url: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -418,14 +350,31 @@ async def _identities(ctx: Ctx) -> list[Identity]:
     return await ctx.call(lambda service: service.identities())
 
 
+async def _platforms(ctx: Ctx) -> list[str]:
+    """The platforms the check form offers: the known ones and those of stored profiles."""
+    return ["reported", *await ctx.call(lambda service: Triage(service).platforms())]
+
+
+def web_photo_url(url: str) -> str:
+    """A photo URL from a form: http(s) only (never a path or file: on the server)."""
+    if urlsplit(url).scheme not in {"http", "https"} or not urlsplit(url).hostname:
+        raise InputError(
+            f"photo URL {url!r} is not a web address; give an http(s) URL of the photo, "
+            "or upload the file"
+        )
+    return url
+
+
 @page()
 async def check_page(ctx: Ctx) -> Response:
-    """The search form: name, handle, bio and a photo of the reported account."""
+    """The search form: the reported account's page or its name and handle, its bio, and a
+    photo (uploaded, or by URL)."""
     return ctx.render(
         "check.html.j2",
         title="Check an account",
         query=CheckQuery(),
         identities=await _identities(ctx),
+        platforms=await _platforms(ctx),
         rows=None,
         closest=None,
     )
@@ -443,9 +392,22 @@ async def check(ctx: Ctx) -> Response:
         bio=ctx.field("bio"),
         platform=ctx.field("platform") or "reported",
         identity=ctx.field("identity"),
+        profile_url=ctx.field("profile_url"),
+        photo_url=ctx.field("photo_url"),
     )
     error: str | None = None
-    if isinstance(upload, UploadFile) and (upload.filename or upload.size):
+    try:
+        if query.profile_url:
+            platform, handle = profile_from_url(query.profile_url)
+            query = replace(query, platform=platform, handle=query.handle or handle)
+        if query.photo_url:
+            web_photo_url(query.photo_url)
+    except InputError as failure:
+        error = str(failure)
+    uploaded = isinstance(upload, UploadFile) and bool(upload.filename or upload.size)
+    if error is None and uploaded and query.photo_url:
+        error = "Give the photo once: upload it or give its URL, not both."
+    elif error is None and isinstance(upload, UploadFile) and uploaded:
         limit = web.config.max_photo_bytes
         data = await upload.read(limit + 1)
         if len(data) > limit:
@@ -459,14 +421,17 @@ async def check(ctx: Ctx) -> Response:
             photo = saved
             query = replace(query, photo_token=token, photo_name=saved.name)
 
-    if error is None and not (query.name or query.handle or photo):
-        error = "Give at least a display name, a handle or a photo to check."
+    if error is None and not (query.name or query.handle or photo or query.photo_url):
+        error = (
+            "Give at least a display name, a handle or a photo (uploaded or by URL), or the "
+            "account's profile URL, to check."
+        )
 
     def work(service: Service) -> tuple[list[Match], dict[str, bytes]]:
         scored = service.check(
             name=query.name,
             handle=query.handle,
-            photo=str(photo) if photo else None,
+            photo=str(photo) if photo else (query.photo_url or None),
             bio=query.bio,
             platform=query.platform,
             identity=query.identity or None,
@@ -482,7 +447,7 @@ async def check(ctx: Ctx) -> Response:
             scored, photos = await ctx.call(work)
         except PhotoError as failure:
             # the reason, with the name the member uploaded (not the server's path)
-            error, status = f"photo {query.photo_name}: {failure.reason}", 400
+            error, status = f"photo {query.photo_name or query.photo_url}: {failure.reason}", 400
         except ClonecheckError as failure:
             error, status = str(failure), 400
         else:
@@ -499,6 +464,7 @@ async def check(ctx: Ctx) -> Response:
         title="Check an account",
         query=query,
         identities=await _identities(ctx),
+        platforms=await _platforms(ctx),
         rows=rows,
         closest=closest,
     )
@@ -511,15 +477,18 @@ async def open_case(ctx: Ctx) -> Response:
     actor = ctx.user.username
     uploads = ctx.web.uploads
 
+    photo_url = ctx.field("photo_url")
+
     def work(service: Service) -> Case:
         photo = find_upload(uploads, token) if token else None
+        web = web_photo_url(photo_url) if photo_url and not photo else None
         return CaseService(service).open_from_report(
             identity=ctx.field("identity") or None,
             name=ctx.field("name"),
             handle=ctx.field("handle"),
-            photo=str(photo) if photo else None,
+            photo=str(photo) if photo else web,
             # the case keeps who uploaded which file, not the server's temporary path
-            photo_source=f"photo uploaded by {actor}: {photo.name}" if photo else None,
+            photo_source=f"photo uploaded by {actor}: {photo.name}" if photo else web,
             bio=ctx.field("bio"),
             platform=ctx.field("platform") or "reported",
             actor=actor,
@@ -536,64 +505,7 @@ async def open_case(ctx: Ctx) -> Response:
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
 
-# --- identities and the team ------------------------------------------------------------------
-
-_NO_PROFILE = Profile(platform="registered", handle="(none)")
-
-
-def _identity_thumbnails(service: Service, people: list[Identity]) -> dict[str, bytes]:
-    """Thumbnails of registered photos. ``Service.thumbnails`` makes them from matches; a
-    match whose best registered photo is each photo in turn asks for exactly those."""
-    asked = [
-        Match(p, _NO_PROFILE, 0.0, Verdict.NONE, (), identity_photo=photo.digest)
-        for p in people
-        for photo in p.photos
-        if photo.digest
-    ]
-    return service.thumbnails(asked)
-
-
-@page()
-async def identities(ctx: Ctx) -> Response:
-    """The people registered, with their photos and how many cases each has."""
-
-    def load(service: Service) -> tuple[list[Identity], dict[str, bytes], Counter[str | None]]:
-        people = service.identities()
-        counts = Counter(c.identity_slug for c in CaseService(service).list_cases())
-        return people, _identity_thumbnails(service, people), counts
-
-    people, photos, counts = await ctx.call(load)
-    return ctx.render(
-        "identities.html.j2",
-        title="Identities",
-        people=people,
-        photos=_uris(photos),
-        counts=counts,
-    )
-
-
-@page()
-async def identity(ctx: Ctx) -> Response:
-    """One registered person: handles, own accounts, photos, and their cases."""
-    slug: str = ctx.request.path_params["slug"]
-
-    def load(service: Service) -> tuple[Identity, dict[str, bytes], list[Case]]:
-        person = service.identity(slug)
-        cases = [c for c in CaseService(service).list_cases() if c.identity_slug == person.slug]
-        return person, _identity_thumbnails(service, [person]), cases
-
-    person, photos, cases = await ctx.call(load)
-    return ctx.render(
-        "identity.html.j2",
-        title=person.name,
-        person=person,
-        photos=_uris(photos),
-        cases=cases,
-    )
-
-
-def _uris(photos: dict[str, bytes]) -> dict[str, str]:
-    return {digest: uri for digest, data in photos.items() if (uri := data_uri(data))}
+# --- the team (people: ``people.py``) ----------------------------------------------------------
 
 
 @page(Role.ADMIN)
@@ -605,6 +517,13 @@ async def users(ctx: Ctx) -> Response:
 
 ROUTES: list[BaseRoute] = [
     Route("/", queue, name="queue"),
+    Route("/cases", queue, name="cases"),
+    Route("/cases.{fmt}", queue_export, name="cases_export"),
+    Route("/inbox", inbox, name="inbox"),
+    Route("/inbox.{fmt}", inbox_export, name="inbox_export"),
+    Route("/inbox/open", inbox_open, methods=["POST"], name="inbox_open"),
+    Route("/inbox/dismiss", inbox_dismiss, methods=["POST"], name="inbox_dismiss"),
+    Route("/identities.{fmt}", identities_export, name="identities_export"),
     Route("/login", login_page, name="login"),
     Route("/login", login, methods=["POST"], name="login_post"),
     Route("/logout", logout, methods=["POST"], name="logout"),
@@ -618,6 +537,9 @@ ROUTES: list[BaseRoute] = [
     Route("/check", check_page, name="check_page"),
     Route("/check", check, methods=["POST"], name="check"),
     Route("/identities", identities, name="identities"),
+    Route("/identities", identity_register, methods=["POST"], name="identity_register"),
+    Route("/identities/new", identity_new, name="identity_new"),
     Route("/identities/{slug}", identity, name="identity"),
+    Route("/identities/{slug}/edit", identity_edit, methods=["POST"], name="identity_edit"),
     Route("/users", users, name="users"),
 ]

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+import clonecheck.service.scanning
+from clonecheck.config import Config
 from clonecheck.errors import StoreError
 from clonecheck.models import Profile
 from clonecheck.service import Service
@@ -178,3 +180,32 @@ def test_a_scan_killed_mid_way_leaves_a_consistent_store_and_the_next_one_comple
             "select count(*) from matches where scan_id = ?", [second.id]
         ).fetchone()[0]
         assert recorded == SEEDED
+
+
+def test_a_scan_stopped_by_an_error_is_marked_interrupted_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An exception in the second block (as Ctrl-C would be) leaves the scan ``interrupted``
+    with the first block's matches, and the lock free: the next scan completes."""
+    db = tmp_path / "clonecheck.db"
+    seeded_store(db)
+    blocks = 0
+    real = clonecheck.service.scanning.score_block
+
+    def failing(*args: object) -> object:
+        nonlocal blocks
+        blocks += 1
+        if blocks == 2:
+            raise KeyboardInterrupt
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(clonecheck.service.scanning, "score_block", failing)
+    service = Service(Store.open(db), config=Config(workers=1))
+    with pytest.raises(KeyboardInterrupt):
+        service.scan()
+    monkeypatch.setattr(clonecheck.service.scanning, "score_block", real)
+    assert service.scan().profiles == SEEDED
+    first, second = service.store.scans()
+    assert (first.status, second.status) == ("interrupted", "finished")
+    assert second.likely + second.possible == SEEDED
+    assert service.store.running() == []

@@ -132,19 +132,26 @@ def scan(
     with store.activity("scan") if record else nullcontext(0):
         scan_id = store.start_scan(identity, photos.config.as_dict()) if record else None
         progress.start("Scanning profiles", total)
-        index = build_index(photos, identities)
-        state = _ScanState(photos, index, scan_id)
-        with photos.pool() as face_pool:
-            state.face_pool = face_pool
-            if parallel:
-                _scan_parallel(state, progress, wanted)
-            else:
-                for rows in store.scan_pages(SCAN_BLOCK):
-                    state.finish(score_block(store, index, rows))
-                    progress.advance(len(rows))
+        try:
+            index = build_index(photos, identities)
+            state = _ScanState(photos, index, scan_id)
+            with photos.pool() as face_pool:
+                state.face_pool = face_pool
+                if parallel:
+                    _scan_parallel(state, progress, wanted)
+                else:
+                    for rows in store.scan_pages(SCAN_BLOCK):
+                        state.finish(score_block(store, index, rows))
+                        progress.advance(len(rows))
+        except BaseException:
+            # Ctrl-C or an error: the row says so now (SIGKILL leaves it to the next scan)
+            if scan_id is not None:
+                store.interrupt_scan(scan_id)
+            raise
+        finally:
+            progress.finish()
         if scan_id is not None:
             store.complete_scan(scan_id, total)
-        progress.finish()
     matches = sorted(state.matches, key=lambda m: (-m.score, m.identity.slug, m.profile.key))
     return ScanResult(
         scan_id, tuple(matches), total, len(identities), state.faces_computed, state.stages

@@ -85,6 +85,11 @@ class ScanRows(Connection):
             self.db.execute("update scans set status = ? where id = ?", [INTERRUPTED, scan_id])
         return len(dead)
 
+    def interrupt_scan(self, scan_id: int) -> None:
+        """Mark a scan that stopped before it completed (its matches so far are kept)."""
+        with self.transaction():
+            self.db.execute("update scans set status = ? where id = ?", [INTERRUPTED, scan_id])
+
     def add_matches(self, scan_id: int, matches: Iterable[Match]) -> None:
         """Record some of a running scan's matches (one block's, in its own transaction)."""
         with self.transaction():

@@ -108,7 +108,7 @@ def test_report_to_closed_with_full_audit_log(db: Path) -> None:
     ("args", "message"),
     [
         (["close", "{id}"], "from 'open' it can become 'confirmed clone' or 'dismissed'"),
-        (["dismiss", "{id}", "--reason", "looks fine"], "needs a reason"),
+        (["dismiss", "{id}", "--note", "looks fine"], "needs a reason"),
         (["dismiss", "{id}", "--because", "bored"], "unknown dismiss reason"),
         (["show", "999"], "no case #999"),
         (["list", "--state", "pending"], "unknown case state"),

@@ -265,14 +265,28 @@ def dismiss(
     case_id: CaseId,
     because: Annotated[
         str,
-        typer.Option("--because", help="Required: namesake, fan/parody, own account or other."),
+        typer.Option(
+            "--because",
+            metavar="KIND",
+            help="Required, the log's reason: namesake, fan/parody, own account or other.",
+        ),
     ] = "",
-    reason: Annotated[str, typer.Option("--reason", help="Why, in a few words, for the log.")] = "",
+    note: Annotated[
+        str, typer.Option("--note", help="In your words, for the log's note: who it really is.")
+    ] = "",
+    old_reason: Annotated[
+        str, typer.Option("--reason", hidden=True, help="Deprecated spelling of --note.")
+    ] = "",
     actor: ActorOption = None,
 ) -> None:
     """Dismiss an open case (not a clone); scans stop raising it until its evidence changes."""
+    if old_reason:
+        err_console().print(
+            "dismiss --reason is deprecated: the log's reason is the kind (--because); "
+            "your words go to the note, --note."
+        )
     kind = parse_dismiss_reason(because) if because.strip() else ""
-    _move(ctx, case_id, CaseState.DISMISSED, actor=actor, reason=kind, note=reason)
+    _move(ctx, case_id, CaseState.DISMISSED, actor=actor, reason=kind, note=note or old_reason)
 
 
 @app.command("reported")
@@ -342,12 +356,20 @@ def evidence(
     ctx: typer.Context,
     case_id: CaseId,
     output: Annotated[
-        Path,
-        typer.Option("--output", "-o", help="The file to write: pack.html, or pack.pdf for a PDF."),
-    ],
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The file to write: pack.html, or pack.pdf for a PDF (default: stdout).",
+        ),
+    ] = None,
     pack_format: Annotated[
         PackFormat | None,
-        typer.Option("--format", "-f", help="html or pdf; by default the output's suffix decides."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="html or pdf; by default the output's suffix decides (stdout: html).",
+        ),
     ] = None,
     internal: Annotated[
         bool,
@@ -359,7 +381,10 @@ def evidence(
     ] = False,
 ) -> None:
     """Write a case's evidence pack for the platform: one self-contained HTML page, or a PDF."""
-    chosen = pack_format or (PackFormat.PDF if output.suffix.lower() == ".pdf" else PackFormat.HTML)
+    suffix = output.suffix.lower() if output is not None else ""
+    chosen = pack_format or (PackFormat.PDF if suffix == ".pdf" else PackFormat.HTML)
+    if output is None and chosen is PackFormat.PDF and sys.stdout.isatty():
+        raise InputError("a PDF is not for a terminal: write it with -o pack.pdf, or pipe it")
     with open_service(ctx) as service:
         case = _cases(service).get(case_id)
         photos = service.thumbnails([case.match]) if case.match else {}
@@ -371,6 +396,11 @@ def evidence(
         tool_version=__version__,
         internal=internal,
     )
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(pack)
+        sys.stdout.buffer.flush()
+        return
     try:
         output.write_bytes(pack)
     except OSError as error:

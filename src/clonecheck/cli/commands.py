@@ -8,13 +8,27 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from clonecheck.cli import cases, common, data, demo, discover, identities, serve, users
+from clonecheck.cli import (
+    cases,
+    common,
+    data,
+    demo,
+    discover,
+    helptext,
+    identities,
+    serve,
+    users,
+)
 from clonecheck.errors import ClonecheckError
 
 
 class _Commands(TyperGroup):
     """The top-level group: errors a user can cause become one line and exit code 2, here,
     once, whether the app runs from the console script or from typer's test runner."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        helptext.plain_help(self)
 
     def invoke(self, ctx: Any) -> Any:
         try:

@@ -35,8 +35,32 @@ if TYPE_CHECKING:  # imported when a command runs, not for `--help`
     from clonecheck.service import ImportSummary, Service
     from clonecheck.service.scanning import ScanResult
 
+
+def parse_report_format(text: str) -> OutputFormat:
+    """A report format by name; ``pdf`` is refused with the way to get one."""
+    wanted = text.strip().casefold()
+    if wanted == "pdf":
+        raise typer.BadParameter(
+            "a report of many matches has no PDF form: use -f html (and print it to PDF), or "
+            "open a case and write its evidence pack with `clonecheck cases evidence ID -o "
+            "pack.pdf`"
+        )
+    try:
+        return OutputFormat(wanted)
+    except ValueError:
+        choices = ", ".join(f.value for f in OutputFormat)
+        raise typer.BadParameter(f"{text!r} is not a report format; use one of {choices}") from None
+
+
 FormatOption = Annotated[
-    OutputFormat, typer.Option("--format", "-f", help="Report format.", case_sensitive=False)
+    OutputFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        parser=parse_report_format,
+        metavar="[" + "|".join(f.value for f in OutputFormat) + "]",
+        help="Report format.",
+    ),
 ]
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write the report here instead of stdout.")
@@ -48,7 +72,16 @@ def import_(
     files: Annotated[list[Path], typer.Argument(help="Export or crawl files to import.")],
     source_format: Annotated[
         str | None,
-        typer.Option("--format", help="Force a source format instead of detecting it."),
+        typer.Option(
+            "--from",
+            "--input-format",
+            metavar="FORMAT",
+            help="The files' format (see README, Formats), instead of detecting it.",
+        ),
+    ] = None,
+    old_source_format: Annotated[
+        str | None,
+        typer.Option("--format", hidden=True, help="Deprecated spelling of --from."),
     ] = None,
     platform: Annotated[
         str | None, typer.Option("--platform", help="Platform of profiles whose file omits it.")
@@ -93,6 +126,12 @@ def import_(
     ] = None,
 ) -> None:
     """Import profiles (CSV, JSON Lines, platform exports); re-importing updates in place."""
+    if old_source_format is not None:
+        err_console().print(
+            "import --format is deprecated: it names the files' format, now --from "
+            "(--format is the report format everywhere else)."
+        )
+        source_format = source_format or old_source_format
     field_map = parse_mapping(mapping) if mapping else None
     with open_service(ctx, allow_private=allow_private, offline=offline) as service:
         for file in files:

@@ -256,6 +256,8 @@ def _scan_parallel(state: _ScanState, progress: Progress, workers: int) -> None:
     memory holds at most ``2 x workers`` blocks, however large the crawl."""
     store = state.photos.store
     context = multiprocessing.get_context("forkserver")
+    # workers fork from a server that has imported the scan already (when it starts here)
+    context.set_forkserver_preload(["clonecheck.service.scanning"])
     pending: deque[tuple[int, Future[BlockOutcome]]] = deque()
     with ProcessPoolExecutor(
         max_workers=workers,

@@ -50,16 +50,20 @@ LINKS: dict[str, tuple[ForeignKey, ...]] = {
 #: the views, by name: the questions a team asks of the file most often
 VIEWS: dict[str, str] = {
     # for each person, the matches of the newest finished scan that covered them: a scan of
-    # everyone, or of them only (named by slug, or by a handle: then known by its matches)
+    # everyone, or of them only (named by slug, or by a handle: then known by its matches);
+    # the newest scan is found once per person, then their matches by the primary key
     "latest_matches": """
-        select m.* from matches m
-        where m.scan_id = (
-            select max(s.id) from scans s
-            where s.finished_at is not null
-              and (s.identity is null or s.identity = m.identity_slug
-                   or exists (select 1 from matches o
-                              where o.scan_id = s.id and o.identity_slug = m.identity_slug))
-        )""",
+        select m.* from (
+            select i.slug as slug, (
+                select max(s.id) from scans s
+                where s.finished_at is not null
+                  and (s.identity is null or s.identity = i.slug
+                       or exists (select 1 from matches o
+                                  where o.scan_id = s.id and o.identity_slug = i.slug))
+            ) as scan_id
+            from identities i
+        ) latest
+        join matches m on m.scan_id = latest.scan_id and m.identity_slug = latest.slug""",
     "open_cases_by_person": f"""
         select c.identity_slug as person, i.name as name,
                count(*) as open_cases,

@@ -181,7 +181,8 @@ def _erase_rows(
             f"{_plural(len(case_ids), 'case')} ("
             + ", ".join(f"#{n}" for n in case_ids)
             + "): the reported account, its photo, verdict and history, which the team keeps "
-            "as evidence; the person's name, handles, photos and bio in them were erased"
+            "as evidence; the person's name, handles, photos and bio in them were erased "
+            "(notes the team wrote in a case's history stay as written: it is append-only)"
         )
 
     # the crawled profiles of their own accounts: the person's own data, unless a case needs it

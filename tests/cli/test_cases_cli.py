@@ -213,12 +213,12 @@ def test_evidence_pack_as_pdf(db: Path, tmp_path: Path) -> None:
     case = open_case(db, "--from-scan", "twitter:id:1002", "--identity", "eileencollins")
     run(db, "cases", "confirm", str(case), "--reason", "mirrored photo", "--as", "ana")
     pack = tmp_path / "pack.pdf"
-    code, _, err = run(db, "cases", "evidence", str(case), "--output", str(pack))
+    code, _, err = run(db, "cases", "evidence", str(case), "--internal", "--output", str(pack))
     assert code == 0, err
     assert "(pdf)" in err
     reader = PdfReader(pack)
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
-    assert "same photo, mirrored" in text and "mirrored photo" in text
+    assert "same photo, mirrored" in text and "mirrored photo" in text  # a signal; the history
     assert sum(len(page.images) for page in reader.pages) == 2
     forced = tmp_path / "pack.out"
     code, _, err = run(db, "cases", "evidence", str(case), "-o", str(forced), "--format", "pdf")

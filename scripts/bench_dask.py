@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import random
 import statistics
 import sys
@@ -114,10 +115,11 @@ def main() -> None:
             build_store(path, count, args.profiles)
             for workers in (None, 1, 2):
                 seconds, matches = timed_scans(path, workers, args.repeat)
+                load = os.getloadavg()[0]  # the machine is shared: how busy it was
                 rate = args.profiles / seconds
                 label = "no Dask" if workers is None else str(workers)
                 print(f"{count:>6} identities, workers {label}: {rate:,.0f} profiles/s", flush=True)
-                rows.append((count, workers, seconds, rate, matches))
+                rows.append((count, workers, seconds, rate, matches, load))
     body = report(rows, args.profiles, args.repeat)
     print(body)
     if not args.no_write:
@@ -125,9 +127,9 @@ def main() -> None:
 
 
 def report(
-    rows: list[tuple[int, int | None, float, float, int]], profiles: int, repeat: int
+    rows: list[tuple[int, int | None, float, float, int, float]], profiles: int, repeat: int
 ) -> str:
-    rate = {(count, workers): r for count, workers, _, r, _ in rows}
+    rate = {(count, workers): r for count, workers, _, r, _, _ in rows}
     low, high = sorted({count for count, *_ in rows})
     lines = [
         "## Scanning on a Dask cluster (`scripts/bench_dask.py`)",
@@ -138,15 +140,20 @@ def report(
         "on this 2-core machine (shared with other work), and by the ordinary scan in one process",
         f"without Dask; median of {repeat} runs each, the cluster started before the clock. The",
         "face model does not run here (no candidate photo shows a face), so these are the name,",
-        "handle and hash stages.",
+        "handle and hash stages. `load` is the machine's 1-minute load average after the runs",
+        "(2 cores, shared with other work): above 2, the workers wait for a core, and a second",
+        "worker cannot run faster than one.",
         "",
-        "| identities | workers | seconds | profiles/s | per worker | matches |",
-        "|---:|---|---:|---:|---:|---:|",
+        "| identities | workers | seconds | profiles/s | per worker | matches | load |",
+        "|---:|---|---:|---:|---:|---:|---:|",
     ]
-    for count, workers, seconds, r, matches in rows:
+    for count, workers, seconds, r, matches, load in rows:
         label = "1 process, no Dask" if workers is None else str(workers)
         per = r / (workers or 1)
-        lines.append(f"| {count:,} | {label} | {seconds:.1f} | {r:,.0f} | {per:,.0f} | {matches} |")
+        lines.append(
+            f"| {count:,} | {label} | {seconds:.1f} | {r:,.0f} | {per:,.0f} | {matches} "
+            f"| {load:.1f} |"
+        )
     per_worker_low, per_worker_high = rate[(low, 1)], rate[(high, 1)]
     exponent = max(0.0, math.log(per_worker_low / per_worker_high) / math.log(high / low))
     speedup = rate[(high, 2)] / rate[(high, 1)]

@@ -1,5 +1,6 @@
-"""``discover``, ``variants``, ``crawl followers`` and ``watch``: candidates fetched from the
-platforms' public APIs rather than from a file."""
+"""``discover``, ``variants``, ``crawl followers``, ``watch`` and ``find``: candidates fetched from
+the platforms' public APIs rather than from a file, and a photo searched for. The use cases are
+imported inside each command, so ``--help`` and the other commands do not load them."""
 
 from __future__ import annotations
 
@@ -18,11 +19,6 @@ from clonecheck.discover.settings import PLATFORMS, DiscoverySettings
 from clonecheck.discover.variants import handle_variants
 from clonecheck.errors import InputError
 from clonecheck.report.formats import OutputFormat
-from clonecheck.service.crawl import crawl
-from clonecheck.service.discovery import discover as discover_identity
-from clonecheck.service.finding import find_photo
-from clonecheck.service.watch import Notify, parse_every, run_document
-from clonecheck.service.watch import watch as watch_run
 
 crawl_app = typer.Typer(help="Crawl platform lists into the store.", no_args_is_help=True)
 
@@ -100,6 +96,8 @@ def discover(
     settings: SetOption = None,
 ) -> None:
     """Search the platforms for a registered person, import what they return, scan it, report."""
+    from clonecheck.service.discovery import discover as discover_identity
+
     options = _settings(
         platform,
         mastodon_server,
@@ -189,6 +187,8 @@ def followers(
     settings: SetOption = None,
 ) -> None:
     """Store every follower of an account (resumable), then scan them against everyone."""
+    from clonecheck.service.crawl import crawl
+
     platform, sep, handle = account.partition(":")
     if not sep or not handle.strip():
         raise InputError(f"{account!r}: give PLATFORM:HANDLE, e.g. bluesky:someone.bsky.social")
@@ -260,6 +260,9 @@ def watch(
     settings: SetOption = None,
 ) -> None:
     """Discover and scan again; report only clones that are new or got stronger since last run."""
+    from clonecheck.service.watch import Notify, parse_every, run_document
+    from clonecheck.service.watch import watch as watch_run
+
     pause = parse_every(every) if every else None
     host, _, port = smtp.rpartition(":")
     if email and not port.isdigit():
@@ -318,6 +321,8 @@ def find(
     settings: SetOption = None,
 ) -> None:
     """Find every imported profile that uses this photo or face, without registering anyone."""
+    from clonecheck.service.finding import find_photo
+
     with open_service(ctx, settings, allow_private=allow_private) as service:
         result = find_photo(service.photos, service.progress, photo)
         _render(

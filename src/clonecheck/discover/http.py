@@ -34,11 +34,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-import tenacity
-from pyrate_limiter import Limiter, Rate
 
 from clonecheck.discover.interface import PlatformError
 from clonecheck.ingest.photos import (
@@ -50,6 +48,10 @@ from clonecheck.ingest.photos import (
     _retry_after,
     _VettingBackend,
 )
+
+if TYPE_CHECKING:  # both cost a good share of a second to import: loaded on first request
+    import tenacity
+    from pyrate_limiter import Limiter
 
 _MIB = 1024 * 1024
 _CHUNK = 64 * 1024
@@ -215,6 +217,8 @@ class ApiClient:
         except (httpx.InvalidURL, TypeError) as exc:
             raise PlatformError(url, f"invalid URL: {exc}") from None
         shown = str(request_url)
+        import tenacity
+
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception_type(_RetryError),
             stop=tenacity.stop_after_attempt(self.policy.retries + 1),
@@ -242,6 +246,8 @@ class ApiClient:
         return float(min(self.policy.backoff_s * 2 ** (state.attempt_number - 1), 60.0))
 
     def _limiter(self, rate: RateLimit) -> Limiter:
+        from pyrate_limiter import Limiter, Rate
+
         with self._lock:
             limiter = self._limiters.get(rate.name)
             if limiter is None:

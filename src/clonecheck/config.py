@@ -105,6 +105,11 @@ class Config:
     fetch_timeout_s: float = 15.0
     fetch_max_redirects: int = 5
 
+    # --- what the store keeps ---
+    #: the match rows of this many newest scans are kept (``scan --new`` compares with them);
+    #: older scans keep their summary row only
+    scan_history: int = 20
+
     def with_overrides(self, overrides: Mapping[str, object], *, origin: str = "") -> Config:
         """A copy with ``name=value`` settings applied (strings from ``--set``, or values read
         from a config file), each converted to the field's type, the result validated.
@@ -201,6 +206,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "thumbnail_px": (16, 4096),
     "fetch_timeout_s": (0.1, 3600),
     "fetch_max_redirects": (0, 50),
+    "scan_history": (1, 100_000),
 }
 #: (larger, smaller, why): settings whose order the matching relies on
 _ORDER: tuple[tuple[str, str, str], ...] = (

@@ -210,7 +210,9 @@ def test_json_schema(matches: list[Match], context: ReportContext) -> None:
         "signals",
         "reasons",
         "notes",
+        "case",
     ]
+    assert first["case"] is None  # no case on this pair: see tests/cli/test_scan_to_case.py
     assert list(first["identity"]) == ["slug", "name", "handles"]
     assert list(first["profile"]) == [
         "key",

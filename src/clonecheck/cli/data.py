@@ -29,7 +29,7 @@ from clonecheck.errors import InputError
 from clonecheck.ingest import parse_mapping
 from clonecheck.models import Match, Verdict
 from clonecheck.report.formats import OutputFormat
-from clonecheck.report.interface import ReportContext
+from clonecheck.report.interface import CaseMark, ReportContext
 
 if TYPE_CHECKING:  # imported when a command runs, not for `--help`
     from clonecheck.service import ImportSummary, Service
@@ -209,14 +209,22 @@ def scan(
             "local worker processes).",
         ),
     ] = None,
+    new: Annotated[
+        bool,
+        typer.Option(
+            "--new",
+            help="Report only matches no earlier scan reported and no case covers yet.",
+        ),
+    ] = False,
 ) -> None:
     """Compare every imported profile with every registered identity and report likely clones."""
     from clonecheck.service.cases import CaseService
 
     with open_service(ctx, settings) as service:
-        result = CaseService(service).filter_scan(
-            _scan(service, identity, cluster, profiles), identity=identity
-        )
+        cases = CaseService(service)
+        result = cases.filter_scan(_scan(service, identity, cluster, profiles), identity=identity)
+        if new:
+            result = cases.only_new(result)
         title = f"clonecheck scan {result.scan_id}" + (f" for {identity}" if identity else "")
         _render(
             service,
@@ -303,6 +311,8 @@ def _render(
     profiles: int,
     identities: int,
 ) -> None:
+    from clonecheck.service.cases import CaseService
+
     context = ReportContext(
         title=title,
         generated_at=datetime.now(UTC),
@@ -310,6 +320,10 @@ def _render(
         photos=service.thumbnails(matches) if output_format is OutputFormat.HTML else {},
         scanned_profiles=profiles,
         scanned_identities=identities,
+        cases={
+            pair: CaseMark(case_id, state)
+            for pair, (case_id, state) in CaseService(service).newest_cases().items()
+        },
     )
     renderer = output_format.to_renderer()
     if output is None:

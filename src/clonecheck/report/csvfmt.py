@@ -30,6 +30,8 @@ order:
 20. ``account``: what the account's metadata says, in words ("created 2019-03-02, six years
     after the person's own account; 12 followers, follows 1,940; 3 posts"), empty when the
     source gave none
+21. ``case_id``: the number of the team's case on this pair (the newest), empty when none
+22. ``case_state``: that case's state (``open``, ``confirmed clone``, ``dismissed`` ...)
 
 The five signal columns are empty when the match has no signal of that kind (with several, the
 strongest counts). Numbers are rounded to 4 decimals and written in their shortest form
@@ -50,7 +52,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from clonecheck.models import Match, Signal, SignalKind
-from clonecheck.report.interface import ReportContext, named_edits, ordered
+from clonecheck.report.interface import CaseMark, ReportContext, case_of, named_edits, ordered
 
 COLUMNS: tuple[str, ...] = (
     "score",
@@ -73,6 +75,8 @@ COLUMNS: tuple[str, ...] = (
     "notes",
     "deception",
     "account",
+    "case_id",
+    "case_state",
 )
 
 #: signal kind -> the column holding its value
@@ -110,8 +114,8 @@ def _strongest(signals: Sequence[Signal], kind: SignalKind) -> Signal | None:
     return max(found, key=lambda signal: signal.strength) if found else None
 
 
-def match_row(match: Match) -> list[str]:
-    """The cells of one match, in ``COLUMNS`` order."""
+def match_row(match: Match, case: CaseMark | None = None) -> list[str]:
+    """The cells of one match, in ``COLUMNS`` order; ``case``: the team's case on the pair."""
     identity, profile = match.identity, match.profile
     text = {
         "verdict": match.verdict.value,
@@ -130,9 +134,11 @@ def match_row(match: Match) -> list[str]:
             item for s in match.signals if s.kind is SignalKind.DECEPTION for item in s.evidence
         ),
         "account": next((s.detail for s in match.signals if s.kind is SignalKind.ACCOUNT), ""),
+        "case_state": case.state if case else "",
     }
     cells = {key: safe_text(value) for key, value in text.items()}
     cells["score"] = number(match.score)
+    cells["case_id"] = str(case.id) if case else ""
     for kind, column in SIGNAL_COLUMNS.items():
         signal = _strongest(match.signals, kind)
         cells[column] = "" if signal is None else number(signal.value)
@@ -147,7 +153,7 @@ class CsvRenderer:
         # terminator; so rows are written ending in CRLF and that ending made LF.
         buffer = io.StringIO(newline="")
         writer = csv.writer(buffer, lineterminator="\r\n")
-        for row in (list(COLUMNS), *(match_row(match) for match in ordered(matches))):
+        for row in (list(COLUMNS), *(match_row(m, case_of(context, m)) for m in ordered(matches))):
             buffer.seek(0)
             buffer.truncate()
             writer.writerow(row)

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from clonecheck.models import Match, Signal, Verdict
-from clonecheck.report.interface import ReportContext, ordered, plural, utc_timestamp
+from clonecheck.report.interface import ReportContext, case_of, ordered, plural, utc_timestamp
 
 #: leading bytes -> MIME type of the image formats a thumbnail may be in
 _IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -201,6 +201,11 @@ def _environment() -> Environment:
     return env
 
 
+def _case_text(context: ReportContext, match: Match) -> str:
+    case = case_of(context, match)
+    return f"#{case.id}: {case.state}" if case else "no case yet"
+
+
 class HtmlRenderer:
     """Renders matches as one self-contained HTML page."""
 
@@ -224,5 +229,6 @@ class HtmlRenderer:
                 matches=[
                     _view(index, match, context.photos) for index, match in enumerate(shown, 1)
                 ],
+                cases=[_case_text(context, match) for match in shown],
             )
         )

@@ -21,6 +21,15 @@ from clonecheck.models import Match, SignalKind
 
 
 @dataclass(frozen=True, slots=True)
+class CaseMark:
+    """The case a team already has on a match's pair (identity, profile): the newest one."""
+
+    id: int
+    #: the case state's value: "open", "confirmed clone", "dismissed" ...
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
 class ReportContext:
     """Everything a report says besides the matches themselves."""
 
@@ -32,6 +41,9 @@ class ReportContext:
     photos: Mapping[str, bytes] = field(default_factory=dict)
     scanned_profiles: int = 0
     scanned_identities: int = 0
+    #: (identity slug, profile key) -> the case opened on that pair, so that every row says
+    #: whether the team already has it; pairs without a case are absent
+    cases: Mapping[tuple[str, str], CaseMark] = field(default_factory=dict)
 
 
 class Renderer(Protocol):
@@ -68,6 +80,11 @@ def named_edits(match: Match) -> tuple[str, ...]:
         if signal.kind in EDIT_KINDS and signal.strength > 0:
             seen.update(dict.fromkeys(signal.evidence))
     return tuple(seen)
+
+
+def case_of(context: ReportContext, match: Match) -> CaseMark | None:
+    """The case on the match's pair, if the team has one."""
+    return context.cases.get((match.identity.slug, match.profile.key))
 
 
 def plural(count: int, singular: str, plural_form: str) -> str:

@@ -57,7 +57,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from clonecheck.models import Match, Photo, Signal
-from clonecheck.report.interface import ReportContext, ordered, utc_timestamp
+from clonecheck.report.interface import ReportContext, case_of, ordered, utc_timestamp
 
 SCHEMA = "clonecheck.report/1"
 
@@ -113,6 +113,11 @@ def match_to_dict(match: Match) -> dict[str, Any]:
     }
 
 
+def _case(context: ReportContext, match: Match) -> dict[str, Any] | None:
+    mark = case_of(context, match)
+    return None if mark is None else {"id": mark.id, "state": mark.state}
+
+
 def report_to_dict(matches: Sequence[Match], context: ReportContext) -> dict[str, Any]:
     """The whole report as plain data, before encoding."""
     return {
@@ -124,7 +129,9 @@ def report_to_dict(matches: Sequence[Match], context: ReportContext) -> dict[str
             "profiles": context.scanned_profiles,
             "identities": context.scanned_identities,
         },
-        "matches": [match_to_dict(match) for match in ordered(matches)],
+        "matches": [
+            {**match_to_dict(match), "case": _case(context, match)} for match in ordered(matches)
+        ],
     }
 
 

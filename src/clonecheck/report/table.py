@@ -1,7 +1,9 @@
 """``--format table``: a table for people at a terminal (rich).
 
 One row per match, highest score first: score (2 decimals), verdict, identity (name, then the
-slug), profile (platform and @handle, then the display name) and the reasons in plain words:
+slug), profile (platform and @handle, the display name, the profile key that ``cases open
+--from-scan`` takes, and the team's case on the pair or "no case yet") and the reasons in plain
+words:
 each sentence of ``Match.reasons``, followed for name and handle signals by their named edits
 ("look-alike: I for l"), one per line, then the notes. Above the table, a header line with the
 title. Without matches the table is replaced by one line, "No suspicious profiles among N
@@ -23,7 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from clonecheck.models import Match, Verdict
-from clonecheck.report.interface import EDIT_KINDS, ReportContext, ordered, plural
+from clonecheck.report.interface import EDIT_KINDS, ReportContext, case_of, ordered, plural
 
 #: width of the table when the output is not a terminal
 PLAIN_WIDTH = 120
@@ -126,6 +128,10 @@ class TableRenderer:
             profile_lines = [f"{profile.platform} @{profile.handle}"]
             if profile.name:
                 profile_lines.append(profile.name)
+            # the key `cases open --from-scan` takes, and the team's case on the pair
+            profile_lines.append(f"key {profile.key}")
+            case = case_of(context, match)
+            profile_lines.append(f"case #{case.id}: {case.state}" if case else "no case yet")
             table.add_row(
                 Text(f"{match.score:.2f}"),
                 Text(match.verdict.value, style=_VERDICT_STYLE[match.verdict]),

@@ -141,17 +141,35 @@ class CaseService:
             )
         return self._open(match, actor=actor, note=note, reason="opened from a scan")
 
+    def stored_profile(self, text: str) -> Profile:
+        """The imported profile a user names: by its key as a scan report shows it
+        (``twitter:id:1234``, ``twitter:@ada``), or by ``platform:@handle`` (or
+        ``platform:handle``) whatever key it is stored under."""
+        key = text.strip()
+        found = list(self.store.profiles([key]))
+        if found:
+            return found[0]
+        platform, sep, rest = key.partition(":")
+        keys: list[str] = []
+        if sep and rest.strip() and not rest.startswith("id:"):
+            keys = self.store.profile_keys_by_handle(platform, rest.strip().lstrip("@"))
+        if len(keys) > 1:
+            raise InputError(
+                f"{text!r} names {len(keys)} imported profiles ({', '.join(keys)}); "
+                "give one of these keys"
+            )
+        if not keys:
+            raise NotFoundError(
+                f"no imported profile {text!r}; use the key a scan report shows "
+                "(e.g. twitter:id:1234) or platform:@handle"
+            )
+        return next(iter(self.store.profiles(keys)))
+
     def match_stored(self, profile_key: str, identity: str) -> Match:
         """A stored profile scored against one identity now, as a scan would (known-bad
         photos and handle patterns of confirmed clones included)."""
         person = self.store.identity(identity)
-        profiles = list(self.store.profiles([profile_key]))
-        if not profiles:
-            raise NotFoundError(
-                f"no imported profile {profile_key!r}; use the key a scan report shows "
-                "(e.g. twitter:id:1234 or twitter:@handle)"
-            )
-        profile = profiles[0]
+        profile = self.stored_profile(profile_key)
         digest = profile.photo.digest if profile.photo else None
         profile_photo: PhotoFeatures | None = None
         if digest:
@@ -282,6 +300,27 @@ class CaseService:
         )
 
     # --- what decided cases change in a scan ---------------------------------------------
+
+    def newest_cases(self) -> dict[tuple[str, str], tuple[int, str]]:
+        """(identity slug, profile key) -> (id, state) of the newest case on each pair."""
+        return {
+            (slug, key): found
+            for (slug, key), found in case_store.newest_cases(self.store).items()
+            if slug is not None
+        }
+
+    def only_new(self, result: ScanResult) -> ScanResult:
+        """``scan --new``: the matches no earlier scan reported (as far as the retention rule
+        kept them) and the team has no case on."""
+        seen = self.store.earlier_match_pairs(result.scan_id)
+        cased = self.newest_cases()
+        fresh = tuple(
+            m
+            for m in result.matches
+            if (m.identity.slug, m.profile.key) not in seen
+            and (m.identity.slug, m.profile.key) not in cased
+        )
+        return replace(result, matches=fresh)
 
     def filter_scan(self, result: ScanResult, *, identity: str | None = None) -> ScanResult:
         """A scan as a support team wants it: (a) without the pairs dismissed with the same

@@ -98,8 +98,12 @@ class Service:
         )
 
     def scan(self, *, identity: str | None = None, record: bool = True) -> ScanResult:
-        """Every stored profile against every identity (or one), as one recorded scan."""
-        return scanning.scan(self.photos, self.progress, identity=identity, record=record)
+        """Every stored profile against every identity (or one), as one recorded scan; the
+        match rows of scans older than the newest ``scan_history`` are then deleted."""
+        result = scanning.scan(self.photos, self.progress, identity=identity, record=record)
+        if record:
+            self.store.prune_scan_matches(self.config.scan_history)
+        return result
 
     def check(
         self,

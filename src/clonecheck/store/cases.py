@@ -149,6 +149,14 @@ def active_case_ids(store: Store, identity_slug: str | None, profile_key: str) -
     return [int(r[0]) for r in rows]
 
 
+def newest_cases(store: Store) -> dict[tuple[str | None, str], tuple[int, str]]:
+    """(identity slug, profile key) -> (id, state) of the newest case on each pair, for the
+    reports that say whether the team already has a match."""
+    ensure_case_tables(store)
+    rows = store.db.execute("select id, identity_slug, profile_key, state from cases order by id")
+    return {(slug, str(key)): (int(case_id), str(state)) for case_id, slug, key, state in rows}
+
+
 def case_events(store: Store, case_id: int) -> list[CaseEvent]:
     """A case's audit log, oldest first."""
     ensure_case_tables(store)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from clonecheck.models import Photo, Profile
+from clonecheck.models import Photo, Profile, normalize_handle, normalize_platform
 from clonecheck.store._rows import in_chunks, timestamp
 from clonecheck.store.connection import Connection
 
@@ -55,6 +55,15 @@ class ProfileRows(Connection):
         for chunk, marks in in_chunks(keys):
             for row in self.db.table("profiles").rows_where(f"key in ({marks})", chunk):
                 yield _profile_from_row(row)
+
+    def profile_keys_by_handle(self, platform: str, handle: str) -> list[str]:
+        """Keys of the stored profiles with this platform and handle (case and ``@`` aside):
+        ``twitter:@ada`` finds a profile stored by its id as ``twitter:id:1234``."""
+        rows = self.db.execute(
+            "select key from profiles where platform = ? and lower(handle) = ? order by key",
+            [normalize_platform(platform), normalize_handle(handle)],
+        ).fetchall()
+        return [str(r[0]) for r in rows]
 
     def profile_photo_digests(self) -> dict[str, str]:
         """profile key -> photo digest, for every profile that has an analysed photo."""

@@ -119,6 +119,30 @@ class ScanRows(Connection):
         self.add_matches(scan_id, matches)
         self.complete_scan(scan_id, profiles)
 
+    def earlier_match_pairs(self, before: int | None) -> set[tuple[str, str]]:
+        """(identity slug, profile key) of every match an earlier scan (id below ``before``;
+        every scan kept when None) recorded, as far as the retention rule kept them."""
+        if before is None:
+            rows = self.db.execute("select distinct identity_slug, profile_key from matches")
+        else:
+            rows = self.db.execute(
+                "select distinct identity_slug, profile_key from matches where scan_id < ?",
+                [before],
+            )
+        return {(str(slug), str(key)) for slug, key in rows}
+
+    def prune_scan_matches(self, keep: int) -> int:
+        """The retention rule: the match rows of the newest ``keep`` scans stay, older scans
+        keep their summary row only (when, over what, how many found). Returns the number
+        of match rows deleted."""
+        with self.transaction():
+            cursor = self.db.execute(
+                "delete from matches where scan_id not in "
+                "(select id from scans order by id desc limit ?)",
+                [max(keep, 1)],
+            )
+            return int(cursor.rowcount or 0)
+
     def _insert_matches(self, scan_id: int, matches: Iterable[Match]) -> None:
         self.db.table("matches").insert_all(
             {

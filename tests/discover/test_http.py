@@ -114,7 +114,7 @@ def test_429_waits_for_retry_after_then_succeeds(httpserver: HTTPServer) -> None
         response = client.get_json(httpserver.url_for("/l"), rate=FAST)
     assert response is not None and response.data == {"n": 2}
     assert len(clock.times) == 2
-    assert clock.times[1] - clock.times[0] >= 0.95
+    assert clock.times[1] - clock.times[0] >= 1.55
 
 
 def test_a_retry_after_longer_than_allowed_is_an_error_that_says_when(
@@ -162,7 +162,7 @@ def test_a_passing_5xx_is_retried_with_back_off(httpserver: HTTPServer) -> None:
 def test_a_used_up_quota_waits_for_its_reset(httpserver: HTTPServer, header: str) -> None:
     """remaining 0 with a reset time: the next request of that bucket waits for the reset."""
     clock = Clock()
-    reset = str(int(time.time()) + 2)
+    reset = str(int(time.time()) + 3)  # a whole second: at least 2 s from now
     spent = Response(
         json.dumps({"n": 1}),
         content_type="application/json",
@@ -172,7 +172,7 @@ def test_a_used_up_quota_waits_for_its_reset(httpserver: HTTPServer, header: str
     with ApiClient(policy(httpserver)) as client:
         client.get_json(httpserver.url_for("/q"), rate=FAST)
         client.get_json(httpserver.url_for("/q"), rate=FAST)
-    assert clock.times[1] - clock.times[0] >= 0.9
+    assert clock.times[1] - clock.times[0] >= 1.5
 
 
 def test_reset_values_in_every_platform_form() -> None:

@@ -27,6 +27,7 @@ from clonecheck.cli.common import (
     ReportedPlatform,
     err_console,
     open_service,
+    working,
 )
 from clonecheck.cli.common import actor_name as _actor
 from clonecheck.errors import InputError
@@ -116,7 +117,7 @@ def open_(
     actor: ActorOption = None,
 ) -> None:
     """Open a case on a reported account (--name/--handle/--photo) or a scanned profile."""
-    with open_service(ctx) as service:
+    with open_service(ctx) as service, working("Opening the case: scoring the account"):
         cases = _cases(service)
         if from_scan:
             if name or handle or photo:
@@ -385,17 +386,18 @@ def evidence(
     chosen = pack_format or (PackFormat.PDF if suffix == ".pdf" else PackFormat.HTML)
     if output is None and chosen is PackFormat.PDF and sys.stdout.isatty():
         raise InputError("a PDF is not for a terminal: write it with -o pack.pdf, or pipe it")
-    with open_service(ctx) as service:
-        case = _cases(service).get(case_id)
-        photos = service.thumbnails([case.match]) if case.match else {}
-    pack = render_evidence(
-        case,
-        photos,
-        chosen,
-        generated_at=datetime.now(UTC),
-        tool_version=__version__,
-        internal=internal,
-    )
+    with working(f"Writing the evidence pack of case #{case_id} ({chosen.value})"):
+        with open_service(ctx) as service:
+            case = _cases(service).get(case_id)
+            photos = service.thumbnails([case.match]) if case.match else {}
+        pack = render_evidence(
+            case,
+            photos,
+            chosen,
+            generated_at=datetime.now(UTC),
+            tool_version=__version__,
+            internal=internal,
+        )
     if output is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(pack)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.text import Text
 
 from clonecheck.config import Config, load_config, parse_overrides
 
@@ -81,6 +82,18 @@ def err_console() -> Console:
     """The console for messages on stderr. Names, handles and messages come from users and
     strangers: ``[official]`` or ``:id:`` in them is text, never rich markup or an emoji."""
     return Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+
+@contextmanager
+def working(message: str, console: Console | None = None) -> Iterator[None]:
+    """A spinner with ``message`` on stderr while a slow step runs (fetching photos, the face
+    model, writing a PDF), when stderr is a terminal; nothing when piped."""
+    shown = console or err_console()
+    if not shown.is_terminal:
+        yield
+        return
+    with shown.status(Text(message), spinner="dots"):
+        yield
 
 
 class BarProgress:

@@ -24,6 +24,7 @@ from clonecheck.cli.common import (
     SetOption,
     err_console,
     open_service,
+    working,
 )
 from clonecheck.errors import InputError
 from clonecheck.ingest import parse_mapping
@@ -132,32 +133,55 @@ def import_(
             "(--format is the report format everywhere else)."
         )
         source_format = source_format or old_source_format
-    field_map = parse_mapping(mapping) if mapping else None
-    with open_service(ctx, allow_private=allow_private, offline=offline) as service:
-        for file in files:
-            if to_parquet is not None:
-                from clonecheck.service.parquet import import_to_parquet
+    from clonecheck.service.importing import expand_import_paths
 
-                summary = import_to_parquet(
-                    service.photos,
-                    service.progress,
-                    file,
-                    to_parquet,
-                    source_format=source_format,
-                    platform=platform,
-                    mapping=field_map,
-                    photos_dir=photos_dir,
-                )
-                _print_import(summary)
+    field_map = parse_mapping(mapping) if mapping else None
+    paths, passed_over = expand_import_paths(files)
+    done: list[ImportSummary] = []
+    failed: list[str] = []
+    console = err_console()
+    with open_service(ctx, allow_private=allow_private, offline=offline) as service:
+        for file in paths:
+            try:
+                if to_parquet is not None:
+                    from clonecheck.service.parquet import import_to_parquet
+
+                    summary = import_to_parquet(
+                        service.photos,
+                        service.progress,
+                        file,
+                        to_parquet,
+                        source_format=source_format,
+                        platform=platform,
+                        mapping=field_map,
+                        photos_dir=photos_dir,
+                    )
+                else:
+                    summary = service.import_file(
+                        file,
+                        source_format=source_format,
+                        platform=platform,
+                        mapping=field_map,
+                        photos_dir=photos_dir,
+                    )
+            except InputError as error:  # this file's fault: say so, go on with the next
+                message = str(error)
+                failed.append(message if str(file) in message else f"{file}: {message}")
+                console.print(f"failed: {failed[-1]}")
                 continue
-            summary = service.import_file(
-                file,
-                source_format=source_format,
-                platform=platform,
-                mapping=field_map,
-                photos_dir=photos_dir,
-            )
+            done.append(summary)
             _print_import(summary)
+    if passed_over:
+        console.print(f"{passed_over} other file(s) in the folders passed over (not exports)")
+    if len(paths) > 1 or failed:
+        console.print(
+            f"Total: {len(done)} of {len(paths)} file(s) imported, {len(failed)} failed; "
+            f"{sum(s.inserted for s in done)} profiles imported, "
+            f"{sum(s.updated for s in done)} updated, {sum(s.unchanged for s in done)} "
+            f"unchanged, {sum(s.skipped for s in done)} records skipped."
+        )
+    if failed:
+        raise typer.Exit(2)
 
 
 def _print_import(summary: ImportSummary) -> None:
@@ -277,7 +301,10 @@ def check(
     ] = False,
 ) -> None:
     """Check one reported account against every registered identity."""
-    with open_service(ctx, settings, allow_private=allow_private) as service:
+    with (
+        open_service(ctx, settings, allow_private=allow_private) as service,
+        working("Checking the account: its photo, face, name and handle against everyone"),
+    ):
         scored = service.check(
             name=name, handle=handle, photo=photo, bio=bio, platform=platform, identity=identity
         )

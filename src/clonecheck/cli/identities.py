@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from clonecheck.cli.common import ActorOption, actor_name, err_console, open_service
+from clonecheck.cli.common import ActorOption, actor_name, err_console, open_service, working
 from clonecheck.models import Identity
 from clonecheck.report.table import make_console
 
@@ -40,7 +40,10 @@ def register(
     ] = None,
 ) -> None:
     """Register a person: name, handles, photos and the accounts that are really theirs."""
-    with open_service(ctx) as service:
+    with (
+        open_service(ctx) as service,
+        working(f"Registering {name}: reading {len(photo or [])} photo(s), finding the face"),
+    ):
         identity = service.register(
             name, handles=handle or [], photos=photo or [], own=own or [], bio=bio, slug=slug
         )
@@ -150,7 +153,7 @@ def edit(
         add_own=add_own or (),
         remove_own=remove_own or (),
     )
-    with open_service(ctx) as service:
+    with open_service(ctx) as service, working(f"Changing {slug}"):
         person, log = service.edit_identity(slug, change, actor=actor_name(actor))
     console = err_console()
     for line in log:

@@ -163,7 +163,7 @@ def load_document(path: Path) -> Any:
     """The single JSON document in ``path``; JSON Lines is a FormatError here."""
     content = load_json(path)
     if content.lines is not None:
-        raise FormatError(f"{path} holds JSON Lines, not one JSON document; use --format jsonl")
+        raise FormatError(f"{path} holds JSON Lines, not one JSON document; use --from jsonl")
     return content.document
 
 

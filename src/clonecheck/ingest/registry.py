@@ -88,7 +88,7 @@ def detect_format(path: Path) -> Reader:
             return reader
     raise FormatError(
         f"cannot tell the format of {path}: {_why_unknown(path, head)}; "
-        f"use --format one of {_names()}"
+        f"use --from one of {_names()}"
     )
 
 

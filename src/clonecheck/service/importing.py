@@ -8,9 +8,9 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from clonecheck.errors import PhotoError
+from clonecheck.errors import FormatError, PhotoError
 from clonecheck.features import imaging
-from clonecheck.ingest import read_profiles, trusted_photos_root
+from clonecheck.ingest import detect_format, read_profiles, trusted_photos_root
 from clonecheck.ingest.interface import RecordProblem
 from clonecheck.ingest.photos import Fetched, PhotoFetcher
 from clonecheck.match.candidates import iter_blocks
@@ -39,6 +39,40 @@ class ImportSummary:
     @property
     def skipped(self) -> int:
         return len(self.problems)
+
+
+#: the files a folder of exports is read for (photos and other files beside them are not)
+EXPORT_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson", ".csv", ".tsv", ".txt", ".js"})
+
+
+def expand_import_paths(paths: Sequence[Path]) -> tuple[list[Path], int]:
+    """The files an import of ``paths`` reads, and how many other files it passes over.
+
+    A file is itself; an export folder a reader recognises (a Twitter archive, an Instagram
+    export) is itself; any other folder is the export files inside it, at any depth, in name
+    order (hidden files and folders, photos and other files are passed over and counted)."""
+    found: list[Path] = []
+    passed_over = 0
+    for path in paths:
+        if not path.is_dir():
+            found.append(path)
+            continue
+        try:
+            detect_format(path)
+        except FormatError:
+            pass
+        else:
+            found.append(path)
+            continue
+        for inner in sorted(path.rglob("*")):
+            relative = inner.relative_to(path)
+            if any(part.startswith(".") for part in relative.parts) or not inner.is_file():
+                continue
+            if inner.suffix.lower() in EXPORT_SUFFIXES:
+                found.append(inner)
+            else:
+                passed_over += 1
+    return found, passed_over
 
 
 def import_file(

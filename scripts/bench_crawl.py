@@ -9,12 +9,22 @@ counts: no second may hold more requests than the limit.
 
     uv run python scripts/bench_crawl.py                      # 100,000 followers at 10 req/s
     uv run python scripts/bench_crawl.py --followers 20000 --rate 2
+    uv run python scripts/bench_crawl.py --kills 5   # also: the CLI killed with SIGKILL 5 times
+
+With ``--kills K`` the same 100,000-follower crawl also runs as ``clonecheck crawl followers``
+in a child process killed with SIGKILL after a random number of stored pages, K times, then run
+to its end: the store must hold each follower once and count each page once.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -123,10 +133,62 @@ def run(followers: int, rate: float) -> dict[str, float]:
     }
 
 
+def _pages(db: Path) -> int:
+    try:
+        with sqlite3.connect(db, timeout=10) as conn:
+            row = conn.execute("select pages from crawls").fetchone()
+    except sqlite3.OperationalError:
+        return 0
+    return int(row[0]) if row else 0
+
+
+def run_killed(followers: int, kills: int, seed: int = 11) -> dict[str, float]:
+    """The CLI crawl killed with SIGKILL ``kills`` times at random pages, then finished."""
+    server, hits = serve(followers)
+    port = server.server_address[1]
+    rng = random.Random(seed)
+    with tempfile.TemporaryDirectory() as scratch:
+        db = Path(scratch) / "k.db"
+        command = [
+            sys.executable, "-m", "clonecheck", "--db", str(db), "crawl", "followers",
+            "bluesky:star.bsky.social", "--bluesky-url", f"http://127.0.0.1:{port}",
+            "--allow-private-addresses", "--no-photos", "--no-scan",
+        ]  # fmt: skip
+        pages = followers // 100
+        cut_at = sorted(rng.sample(range(1, pages), kills))
+        started = time.perf_counter()
+        for target in cut_at:
+            child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            while _pages(db) < target and child.poll() is None:
+                time.sleep(0.01)
+            child.send_signal(signal.SIGKILL)
+            child.wait()
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        seconds = time.perf_counter() - started
+        with sqlite3.connect(db) as conn:
+            stored = conn.execute("select count(*), count(distinct key) from profiles").fetchone()
+            counted = conn.execute("select profiles, pages, finished_at from crawls").fetchone()
+    server.shutdown()
+    fetched = sum(1 for _ in hits) - (kills + 1)  # minus one follower-count lookup per run
+    assert "finished" in done.stderr, done.stderr
+    assert stored[0] == stored[1] == followers and counted[0] == followers
+    assert counted[1] == pages and counted[2] is not None
+    return {
+        "followers": followers,
+        "kills": kills,
+        "cut_at": float(len(cut_at)),
+        "seconds": seconds,
+        "pages_fetched": float(fetched),
+        "pages": float(pages),
+        "stored": float(stored[0]),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--followers", type=int, default=100_000)
     parser.add_argument("--rate", type=float, action="append")
+    parser.add_argument("--kills", type=int, default=0)
     parser.add_argument("--no-docs", action="store_true")
     args = parser.parse_args()
     rates = args.rate or [10.0, 2.0]
@@ -139,6 +201,14 @@ def main() -> None:
             f"{result['followers']:,.0f} followers at {rate:g} req/s: "
             f"{result['seconds']:.1f} s, {result['per_second']:,.0f} profiles/s, "
             f"busiest second {result['busiest']:.0f} requests",
+            flush=True,
+        )
+    killed = run_killed(args.followers, args.kills) if args.kills else None
+    if killed is not None:
+        print(
+            f"{killed['followers']:,.0f} followers, killed {args.kills} times: "
+            f"{killed['stored']:,.0f} stored once each, {killed['pages_fetched']:,.0f} page "
+            f"requests for {killed['pages']:,.0f} pages, {killed['seconds']:.0f} s",
             flush=True,
         )
     if args.no_docs:
@@ -164,6 +234,17 @@ def main() -> None:
             f"| {row['per_second']:,.0f} | {row['rate'] * 100:,.0f} | {row['requests']:,.0f} "
             f"| {row['busiest']:.0f} |"
         )
+    if killed is not None:
+        lines += [
+            "",
+            f"Killed with SIGKILL: the same {killed['followers']:,.0f}-follower crawl run as "
+            f"`clonecheck crawl followers` in a child process, killed {args.kills} times after "
+            "a random number of stored pages, then run to its end: "
+            f"{killed['stored']:,.0f} profiles stored, each once, each page counted once; "
+            f"{killed['pages_fetched']:,.0f} page requests for {killed['pages']:,.0f} pages "
+            "(at most the page in flight at each kill is fetched again); "
+            f"{killed['seconds']:.0f} s in all, start-ups included.",
+        ]
     write_section(DOCS, "crawl", "\n".join(lines) + "\n")
 
 

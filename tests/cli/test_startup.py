@@ -77,6 +77,24 @@ def test_help_loads_no_heavy_library(args: list[str]) -> None:
     assert not modules & {*HEAVY, *HTML_ONLY}
 
 
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["cases", "--help"]])
+def test_help_does_not_open_the_store_or_the_network(args: list[str]) -> None:
+    """`--help` and `--version` load neither the store's library (with numpy) nor the HTTP
+    client: they need no database and fetch nothing."""
+    code, modules = loaded_by(*args)
+    assert code == 0
+    assert not modules & {"sqlite_utils", "numpy", "httpx", "PIL"}
+
+
+def test_the_help_texts_platforms_are_the_discovery_platforms() -> None:
+    """The platform list the discover commands' help names (kept in the CLI so that --help
+    does not load the clients) is the one discovery uses."""
+    from clonecheck.cli import discover
+    from clonecheck.discover import settings
+
+    assert discover.PLATFORMS == settings.PLATFORMS
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -8,17 +8,20 @@ import enum
 import json
 import sys
 import time
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from clonecheck.cli.common import SetOption, err_console, open_service
 from clonecheck.cli.data import FormatOption, OutputOption, _render
-from clonecheck.discover.http import HttpPolicy
-from clonecheck.discover.settings import PLATFORMS, DiscoverySettings
-from clonecheck.discover.variants import handle_variants
 from clonecheck.errors import InputError
 from clonecheck.report.formats import OutputFormat
+
+if TYPE_CHECKING:  # imported when a command runs: the HTTP client (httpx) costs --help 0.4 s
+    from clonecheck.discover.settings import DiscoverySettings
+
+#: the platforms discover.settings knows, named here for the help text (tested equal)
+PLATFORMS: tuple[str, ...] = ("bluesky", "mastodon", "x")
 
 crawl_app = typer.Typer(help="Crawl platform lists into the store.", no_args_is_help=True)
 
@@ -66,6 +69,9 @@ def _settings(
     allow_private: bool,
     **extra: object,
 ) -> DiscoverySettings:
+    from clonecheck.discover.http import HttpPolicy
+    from clonecheck.discover.settings import DiscoverySettings
+
     values: dict[str, object] = {"http": HttpPolicy(allow_private=allow_private), **extra}
     if platforms:
         values["platforms"] = tuple(platforms)
@@ -150,6 +156,8 @@ def variants(
     """List the handles a clone maker would try for a person, most likely first."""
     with open_service(ctx) as service:
         person = service.identity(slug)
+    from clonecheck.discover.variants import handle_variants
+
     found = handle_variants(person, limit=limit)
     if output_format is VariantFormat.JSON:
         json.dump([v.as_dict() for v in found], sys.stdout, ensure_ascii=False, indent=2)

@@ -805,6 +805,7 @@ def fan_or_parody(name: str, bio: str) -> str | None:
 
 
 @lru_cache(maxsize=_CACHE)
+@lru_cache(maxsize=1 << 16)
 def lookalike_skeleton(text: str, *, handle: bool) -> str:
     """What a text reads as, and nothing more (Unicode TS #39 skeleton, Latin side): NFKC,
     invisible characters removed, letters of other scripts that imitate Latin ones mapped to
@@ -843,11 +844,11 @@ def lookalike_tricks(registered: str, candidate: str, *, handle: bool) -> tuple[
 
     Only substitutions count, never an added digit, separator or accent: a namesake's handle
     ``adalovelace84`` or name ``Adá Lovelace`` is ordinary, ``adaIovelace`` is not."""
-    if not registered.strip() or not candidate.strip():
-        return ()
-    if _plain(registered, handle=handle) == _plain(candidate, handle=handle):
-        return ()
     if lookalike_skeleton(registered, handle=handle) != lookalike_skeleton(
+        candidate, handle=handle
+    ):
+        return ()
+    if not registered.strip() or _plain(registered, handle=handle) == _plain(
         candidate, handle=handle
     ):
         return ()

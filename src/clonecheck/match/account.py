@@ -19,6 +19,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from clonecheck.config import Config
 from clonecheck.match import account_model
@@ -28,6 +29,7 @@ _TWITTER_DATE = "%a %b %d %H:%M:%S %z %Y"
 _NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
+@lru_cache(maxsize=1 << 14)
 def parse_created(text: str) -> datetime | None:
     """A creation date as the sources give it (ISO 8601, Twitter v1.1's ``Fri Apr 06 10:58:22
     +0000 2007``, a Unix time), in UTC; None when absent or unreadable."""
@@ -52,9 +54,14 @@ def fake_probability(profile: Profile) -> float | None:
     the source gave no follower and following counts. Unknown posts count as average."""
     if profile.followers is None or profile.following is None:
         return None
-    counts = {"followers": profile.followers, "following": profile.following}
-    if profile.posts is not None:
-        counts["posts"] = profile.posts
+    return _probability(profile.followers, profile.following, profile.posts)
+
+
+@lru_cache(maxsize=1 << 14)
+def _probability(followers: int, following: int, posts: int | None) -> float:
+    counts = {"followers": followers, "following": following}
+    if posts is not None:
+        counts["posts"] = posts
     z = account_model.INTERCEPT
     for name, mean, scale, weight in zip(
         account_model.FEATURES,

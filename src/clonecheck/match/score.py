@@ -292,7 +292,7 @@ def fuse(signals: Sequence[Signal], config: Config, name_factor: float = 1.0) ->
     }
     miss = 1.0
     for signal in signals:
-        factor = name_factor if _namesake_like(signal) else 1.0
+        factor = name_factor if name_factor != 1.0 and _namesake_like(signal) else 1.0
         miss *= 1.0 - weights[signal.kind] * factor * signal.strength
     return 1.0 - miss
 
@@ -396,17 +396,20 @@ def score_pair(
                 matched_photo = face[1]
     bio = bio_signal(identity, profile, config)
     bio_copied = bio is not None and bio.strength >= 1.0
-    for signal in (
-        name_signal(identity, profile, config, rarity),
-        handle_signal(identity, profile, config, rarity, bio_copied=bio_copied),
-        bio,
-        deception_signal(identity, profile),
-    ):
-        if signal is not None:
-            signals.append(signal)
+    name = name_signal(identity, profile, config, rarity)
+    handle = handle_signal(identity, profile, config, rarity, bio_copied=bio_copied)
+    signals += [s for s in (name, handle, bio) if s is not None]
+    # a look-alike reads exactly as the original: only a name or handle equal once
+    # normalised (similarity 100) can carry one
+    if any(s is not None and s.value >= 100 for s in (name, handle)):
+        deception = deception_signal(identity, profile)
+        if deception is not None:
+            signals.append(deception)
     signals = _cross_checked(signals, config)
     notes: tuple[str, ...] = ()
-    found, name_factor = account_signal(signals, profile, own_accounts, config)
+    found, name_factor = None, 1.0
+    if any(s.strength > 0 for s in signals if s.kind in _IDENTITY_KINDS):
+        found, name_factor = account_signal(signals, profile, own_accounts, config)
     if found is not None:
         signals.append(found)
         if name_factor < 1.0 and any(s.strength > 0 for s in signals if _namesake_like(s)):

@@ -85,11 +85,14 @@ def main() -> None:
         f"`uv run python scripts/bench_startup.py` — CPU time (user + system) of a fresh process, "
         f"median of {args.runs} runs, read with `resource.getrusage(RUSAGE_CHILDREN)`; "
         f"{platform.python_implementation()} {platform.python_version()}, "
-        f"{os.cpu_count()} CPU(s). The face model, fpdf2, jinja2, the web stack and Dask are "
-        "imported only by the commands that use them (tests/cli/test_startup.py checks the "
-        "module names). What remains is the floor of the libraries every command needs: "
-        "typer (whose value checks load pydantic) and the store's sqlite-utils (which loads "
-        "numpy when it is installed).",
+        f"{os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f} when measured "
+        "(CPU time rises on a busy machine, whose caches other processes share). The face "
+        "model, fpdf2, jinja2, the web stack and Dask are imported only by the commands that "
+        "use them (tests/cli/test_startup.py checks the module names). What remains is the "
+        "floor of the libraries every command needs: typer (whose value checks load "
+        "pydantic) and the store's sqlite-utils (which loads numpy when it is installed). The "
+        "case commands also import the service's use cases (matching, the photo fetcher's "
+        "HTTP client): the next cut is importing them per use case in `service.facade`.",
         "",
         "| command | CPU seconds |",
         "|---|---:|",

@@ -165,6 +165,8 @@ def import_(
                         photos_dir=photos_dir,
                     )
             except InputError as error:  # this file's fault: say so, go on with the next
+                if len(paths) == 1:
+                    raise  # one file: the usual one-line error
                 message = str(error)
                 failed.append(message if str(file) in message else f"{file}: {message}")
                 console.print(f"failed: {failed[-1]}")

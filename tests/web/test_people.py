@@ -38,8 +38,8 @@ def test_admin_registers_a_person_from_the_form(
     """The register form takes a name, handles, own accounts, a bio and an uploaded photo of
     the face; the person's page shows them."""
     token = sign_in(client, "ada")
-    assert 'action="/identities"' in client.get("/identities/new").text
-    assert 'href="/identities/new"' in client.get("/identities").text
+    assert 'action="/identities"' in client.get("/people/new").text
+    assert 'href="/people/new"' in client.get("/identities").text
     face = shared_data.path("faces", "face_recognition", "examples", "lin-manuel-miranda.png")
     response = client.post(
         "/identities",
@@ -80,6 +80,25 @@ def test_a_refused_registration_says_why_and_keeps_the_form(client: TestClient, 
     assert 'value="Ada Lovelace"' in response.text
     with Store.open(db) as store:
         assert [p.slug for p in store.identities()] == ["eileencollins"]
+
+
+def test_a_person_whose_slug_is_new_has_her_own_page(client: TestClient, db: Path) -> None:
+    """The register form is not under /identities/, so a person whose handle makes the slug
+    "new" (or "edit") is registered and shown at /identities/new like anyone else."""
+    token = sign_in(client, "ada")
+    for name, handle in (("Nia New", "new"), ("Ed Edit", "edit")):
+        response = client.post(
+            "/identities",
+            data={"name": name, "handles": handle, "csrf_token": token},
+            files=NO_FILE,
+        )
+        assert response.status_code == 303, alert(response.text)
+        assert response.headers["location"] == f"/identities/{handle}"
+        page = client.get(f"/identities/{handle}")
+        assert page.status_code == 200
+        assert f"<h1>{name} " in page.text
+    assert person(db, "new").name == "Nia New"
+    assert 'action="/identities"' in client.get("/people/new").text
 
 
 def edit(

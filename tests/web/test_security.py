@@ -40,7 +40,7 @@ PAGES = [
     "/check",
     "/identities",
 ]
-PAGES += ["/identities/eileencollins", "/users", "/identities/new", "/inbox", "/cases"]
+PAGES += ["/identities/eileencollins", "/users", "/people/new", "/inbox", "/cases"]
 PAGES += ["/inbox.json", "/inbox.csv", "/cases.json", "/cases.csv", "/identities.json"]
 #: every POST the app accepts, with the fields an agent would send (each has its own path)
 POSTS: dict[str, dict[str, str]] = {
@@ -177,7 +177,7 @@ def test_only_admins_register_and_change_people(
     assert response.status_code == 403
     assert "admin" in alert(response.text)
     assert registry(db) == before
-    assert client.get("/identities/new").status_code == 403
+    assert client.get("/people/new").status_code == 403
 
 
 def test_viewer_reads_cases_without_forms(client: TestClient) -> None:

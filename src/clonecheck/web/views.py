@@ -538,7 +538,8 @@ ROUTES: list[BaseRoute] = [
     Route("/check", check, methods=["POST"], name="check"),
     Route("/identities", identities, name="identities"),
     Route("/identities", identity_register, methods=["POST"], name="identity_register"),
-    Route("/identities/new", identity_new, name="identity_new"),
+    # the form lives apart from /identities/{slug}, so a person may have any slug ("new" too)
+    Route("/people/new", identity_new, name="identity_new"),
     Route("/identities/{slug}", identity, name="identity"),
     Route("/identities/{slug}/edit", identity_edit, methods=["POST"], name="identity_edit"),
     Route("/users", users, name="users"),

@@ -59,7 +59,8 @@ def test_demo_reports_clones_by_photo_face_and_name_but_not_the_namesake() -> No
     assert verdicts["eiIeencollins"] == "likely clone"  # photo mirrored + look-alike handle
     assert verdicts["eileen_collins_"] == "likely clone"  # cropped photo
     assert verdicts["eileencolins1"] == "likely clone"  # another crop: the face
-    assert verdicts["real_eileencollins"] == "possible"  # name and handle, default avatar
+    # name with a Cyrillic Е, real+handle, default avatar: the look-alike is deception
+    assert verdicts["real_eileencollins"] == "likely clone"
     assert verdicts["eileencollins_fan"] == "possible"  # says it is a fan account
     assert "eileencollins" not in verdicts  # her own account
     assert "eileencooks" not in verdicts  # a namesake

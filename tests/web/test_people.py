@@ -1,7 +1,8 @@
 """The people pages, over HTTP against the real app and store: an admin registers a person from
 the form (a photo uploaded, handles, own accounts) and changes one in place (photos added and
 removed, handles, own accounts, name and bio), each change in the person's history and their
-cases kept; a refused photo or an empty change is one line on the page, and nothing changes."""
+cases kept, an uploaded photo recorded as who uploaded which file; a refused photo or an empty
+change is one line on the page, and nothing changes."""
 
 from __future__ import annotations
 
@@ -60,7 +61,9 @@ def test_admin_registers_a_person_from_the_form(
         "twitter:Lin_Manuel",
         "bluesky:linmanuel.bsky.social",
     ]
-    assert len(registered.photos) == 1
+    assert [p.source for p in registered.photos] == [
+        "photo uploaded by ada: lin-manuel-miranda.png"
+    ]
     page = client.get("/identities/lin_manuel").text
     assert "Registered Lin-Manuel Miranda (lin_manuel)." in page
     assert 'alt="Registered photo 1 of Lin-Manuel Miranda"' in page
@@ -124,10 +127,14 @@ def test_admin_changes_a_person_in_place(client: TestClient, db: Path) -> None:
     her case stays hers."""
     token = sign_in(client, "ada")
     first = person(db, "eileencollins").photos[0].digest
-    status, page = edit(client, token, photo_file(SAMPLES / "clone_face_crop.jpg"))
+    crop = (SAMPLES / "clone_face_crop.jpg").read_bytes()
+    status, page = edit(client, token, {"photo": ("My face (1).jpg", crop, "image/jpeg")})
     assert status == 303
     photos = person(db, "eileencollins").photos
     assert len(photos) == 2
+    # who uploaded which file, never the server's temporary path
+    assert photos[1].source == "photo uploaded by ada: My face (1).jpg"
+    assert "photo added: photo uploaded by ada: My face (1).jpg (sha256 " in page
     added = photos[1].digest
     assert added and added != first
     assert page.count('alt="Registered photo ') == 2

@@ -4,7 +4,7 @@ store, the configuration, the progress display, the photo fetch policy)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,10 +46,18 @@ class Service:
         own: Sequence[str] = (),
         bio: str = "",
         slug: str | None = None,
+        photo_names: Mapping[str, str] | None = None,
     ) -> Identity:
         """Register a person. Every photo must be readable and show a face, or nothing is stored."""
         return registration.register(
-            self.photos, name, handles=handles, sources=photos, own=own, bio=bio, slug=slug
+            self.photos,
+            name,
+            handles=handles,
+            sources=photos,
+            own=own,
+            bio=bio,
+            slug=slug,
+            photo_names=photo_names,
         )
 
     def identities(self) -> list[Identity]:

@@ -4,8 +4,8 @@ changes a registered identity in place, so its cases, scan matches and decisions
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from clonecheck.errors import DuplicateError, InputError, PhotoError
 from clonecheck.models import AccountRef, FaceStatus, Identity, Photo, normalize_handle
@@ -27,6 +27,9 @@ class IdentityEdit:
     remove_photos: Sequence[str] = ()
     add_own: Sequence[str] = ()
     remove_own: Sequence[str] = ()
+    #: what to record as an added photo's source instead of where it is read from (the web
+    #: app's uploads: a temporary path, kept as who uploaded which file)
+    photo_names: Mapping[str, str] = field(default_factory=dict)
 
     def is_empty(self) -> bool:
         return (
@@ -168,8 +171,9 @@ def edit_identity(
             if features.digest in kept:
                 continue
             kept.add(features.digest)
-            added_photos.append(Photo(source=source, digest=features.digest))
-            log.append(f"photo added: {source} (sha256 {features.digest})")
+            named = edit.photo_names.get(source, source)
+            added_photos.append(Photo(source=named, digest=features.digest))
+            log.append(f"photo added: {named} (sha256 {features.digest})")
         photos.ensure_crops([p.digest for p in added_photos if p.digest])
         identity_edits.apply_changes(
             store,

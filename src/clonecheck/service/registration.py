@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,15 +36,22 @@ def register(
     own: Sequence[str] = (),
     bio: str = "",
     slug: str | None = None,
+    photo_names: Mapping[str, str] | None = None,
 ) -> Identity:
     """Register a person. Every photo (``sources``) must be readable and show a face, or
-    nothing is stored."""
+    nothing is stored. ``photo_names`` is what to record as a photo's source instead of where
+    it is read from (the web app's uploads: a temporary path, kept as who uploaded which file)."""
     person = Person(name, tuple(handles), tuple(sources), tuple(own), bio, slug)
-    (identity,) = register_many(photos, [person])
+    (identity,) = register_many(photos, [person], photo_names=photo_names)
     return identity
 
 
-def register_many(photos: PhotoAnalyser, people: Iterable[Person]) -> list[Identity]:
+def register_many(
+    photos: PhotoAnalyser,
+    people: Iterable[Person],
+    *,
+    photo_names: Mapping[str, str] | None = None,
+) -> list[Identity]:
     """Register many people at once, all or none: every one is checked first (a name, unique
     slugs and handles, photos readable and showing a face), then all are stored in one
     transaction. The photo fetcher is opened only when someone has photos."""
@@ -68,7 +75,8 @@ def register_many(photos: PhotoAnalyser, people: Iterable[Person]) -> list[Ident
                         f"{features.face_status.value}: a registered photo must show the "
                         "person's face clearly; choose another photo",
                     )
-                registered.append(Photo(source=source, digest=features.digest))
+                named = (photo_names or {}).get(source, source)
+                registered.append(Photo(source=named, digest=features.digest))
             if registered:
                 # a photo already stored as some profile's photo has no crop hashes yet
                 photos.ensure_crops([photo.digest for photo in registered if photo.digest])

@@ -19,7 +19,7 @@ from clonecheck.service.users import Role
 from clonecheck.store.identity_edits import IdentityChange
 from clonecheck.web.context import Ctx
 from clonecheck.web.security import action, page
-from clonecheck.web.uploads import read_upload
+from clonecheck.web.uploads import read_upload, uploaded_as
 
 _NO_PROFILE = Profile(platform="registered", handle="(none)")
 
@@ -91,6 +91,7 @@ async def identity_register(ctx: Ctx) -> Response:
                 own=_list(ctx.field("own")),
                 bio=ctx.field("bio"),
                 slug=ctx.field("slug") or None,
+                photo_names=uploaded_as(ctx, photo) if photo else None,
             )
         )
     except PhotoError as failure:
@@ -149,6 +150,7 @@ async def identity_edit(ctx: Ctx) -> Response:
             remove_photos=[ctx.field("remove_photo")] if ctx.field("remove_photo") else [],
             add_own=_list(ctx.field("add_own")),
             remove_own=_list(ctx.field("remove_own")),
+            photo_names=uploaded_as(ctx, photo) if photo else {},
         )
         if edit.is_empty():
             raise InputError("nothing to change: fill in one of the fields, or choose a photo")

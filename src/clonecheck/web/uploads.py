@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -67,3 +67,13 @@ async def read_upload(ctx: Ctx, field: str = "photo") -> Path | None:
         save_upload, ctx.web.uploads, data, upload.filename or "upload"
     )
     return path
+
+
+def uploaded_as(ctx: Ctx, path: Path, field: str = "photo") -> dict[str, str]:
+    """What a photo uploaded in ``field`` and kept at ``path`` is recorded as, instead of the
+    server's path: ``{path: "photo uploaded by MEMBER: FILE NAME"}``, the name as the browser
+    sent it (its last part, control characters dropped)."""
+    upload = ctx.form.get(field) if ctx.form is not None else None
+    sent = upload.filename if isinstance(upload, UploadFile) and upload.filename else ""
+    name = "".join(c for c in PurePath(sent.replace("\\", "/")).name if c.isprintable())
+    return {str(path): f"photo uploaded by {ctx.user.username}: {name[:200] or path.name}"}

@@ -805,12 +805,11 @@ def fan_or_parody(name: str, bio: str) -> str | None:
 
 
 @lru_cache(maxsize=_CACHE)
-@lru_cache(maxsize=1 << 16)
 def lookalike_skeleton(text: str, *, handle: bool) -> str:
     """What a text reads as, and nothing more (Unicode TS #39 skeleton, Latin side): NFKC,
     invisible characters removed, letters of other scripts that imitate Latin ones mapped to
     them, ASCII look-alikes read as the letter (I and 1 as l, 0 as o, rn as m ...), case
-    folded. Separators, digits, accents and decorations are kept, so two texts share a
+    folded; in a handle, whose case platforms ignore, i reads as l too (it may be shown as I). Separators, digits, accents and decorations are kept, so two texts share a
     skeleton but differ only through a look-alike substitution."""
     text = unicodedata.normalize("NFKC", text.strip())
     if handle:
@@ -823,6 +822,10 @@ def lookalike_skeleton(text: str, *, handle: bool) -> str:
         mapped.append(latin if latin is not None else char)
     folded = "".join(mapped).replace("I", "l").casefold()
     folded = "".join(ASCII_LOOKALIKES.get(c, c) for c in folded)
+    if handle:
+        # platforms ignore a handle's case, so its i may be shown as I, which reads as l:
+        # ``eiIeencollins`` is stored as ``eiieencollins``
+        folded = folded.replace("i", "l")
     for digraph, letter in ASCII_DIGRAPHS:
         folded = folded.replace(digraph, letter)
     return " ".join(folded.split())

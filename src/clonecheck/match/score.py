@@ -148,15 +148,15 @@ def handle_signal(
     config: Config,
     rarity: NameRarity | None = None,
     *,
-    bio_copied: bool = False,
+    not_a_namesake: bool = False,
 ) -> Signal | None:
     """The registered handle (or the registered name) that the profile's handle is closest to.
 
     A handle that merely spells the registered name is weighed like the name itself: common
     names make it weaker (a namesake's handle often spells their name). An edit real people
     make to their own names (digits, separators, initials, ``_nyc``) keeps
-    ``handle_natural_factor`` of its weight, unless the bio is copied too: a namesake does not
-    copy the person's bio."""
+    ``handle_natural_factor`` of its weight, unless ``not_a_namesake`` (the bio, the photo or
+    the face is the person's too: a namesake copies none of them)."""
     if not profile.handle:
         return None
     comparisons: list[tuple[names.TextComparison, str, float, tuple[str, ...]]] = [
@@ -184,7 +184,7 @@ def handle_signal(
     )
     strength = strength_of(found, factor)
     detail = f"handle @{profile.handle} vs {against}: {found.detail} ({found.similarity:.0f}/100)"
-    if strength > 0 and _is_natural(found, profile.handle) and not bio_copied:
+    if strength > 0 and _is_natural(found, profile.handle) and not not_a_namesake:
         strength *= config.handle_natural_factor
         why += (_NATURAL_NOTE.format(config.handle_natural_factor),)
     return Signal(
@@ -395,9 +395,13 @@ def score_pair(
             if face[0].strength > (photo[0].strength if photo else 0.0):
                 matched_photo = face[1]
     bio = bio_signal(identity, profile, config)
-    bio_copied = bio is not None and bio.strength >= 1.0
+    # a namesake has neither the person's bio nor their photo or face: with either, a handle
+    # edit namesakes make is no excuse
+    not_a_namesake = (bio is not None and bio.strength >= 1.0) or any(
+        s.kind in (SignalKind.PHOTO, SignalKind.FACE) and s.strength >= 0.5 for s in signals
+    )
     name = name_signal(identity, profile, config, rarity)
-    handle = handle_signal(identity, profile, config, rarity, bio_copied=bio_copied)
+    handle = handle_signal(identity, profile, config, rarity, not_a_namesake=not_a_namesake)
     signals += [s for s in (name, handle, bio) if s is not None]
     # a look-alike reads exactly as the original: only a name or handle equal once
     # normalised (similarity 100) can carry one

@@ -809,8 +809,9 @@ def lookalike_skeleton(text: str, *, handle: bool) -> str:
     """What a text reads as, and nothing more (Unicode TS #39 skeleton, Latin side): NFKC,
     invisible characters removed, letters of other scripts that imitate Latin ones mapped to
     them, ASCII look-alikes read as the letter (I and 1 as l, 0 as o, rn as m ...), case
-    folded; in a handle, whose case platforms ignore, i reads as l too (it may be shown as I). Separators, digits, accents and decorations are kept, so two texts share a
-    skeleton but differ only through a look-alike substitution."""
+    folded; in a handle, whose case platforms ignore, i reads as l too (it may be shown as
+    I). Separators, digits, accents and decorations are kept, so two texts share a skeleton
+    but differ only through a look-alike substitution."""
     text = unicodedata.normalize("NFKC", text.strip())
     if handle:
         text = text.lstrip("@")

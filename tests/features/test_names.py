@@ -399,6 +399,9 @@ def test_bios_are_compared_only_when_long_enough() -> None:
         ("marymoore", "rnarymoore", "rn for m"),
         ("annsmith", "aηnsmith", "Greek η for n"),
         ("adalovelace", "ada\u200dlovelace", "invisible characters"),
+        # stored case-folded: the clone wrote adaIovelace, the platform keeps adaiovelace
+        ("adalovelace", "adaiovelace", "i for l"),
+        ("emilyjones", "em1lyjones", "look-alike"),
     ],
 )
 def test_lookalike_handles_are_named_as_tricks(registered: str, candidate: str, trick: str) -> None:

@@ -58,6 +58,7 @@ POSTS: dict[str, dict[str, str]] = {
     },
     "/identities": {"name": "Ada Lovelace", "handles": "adalovelace"},
     "/identities/eileencollins/edit": {"add_handle": "eileen_nasa"},
+    "/identities/eileencollins/discover": {},
 }
 
 
@@ -142,6 +143,7 @@ def test_sign_out_is_a_post(client: TestClient) -> None:
         "/cases",
         "/inbox/open",
         "/inbox/dismiss",
+        "/identities/eileencollins/discover",
     ],
 )
 def test_viewer_cannot_change_cases(client: TestClient, db: Path, path: str) -> None:

@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import uvicorn
 from starlette.applications import Starlette
@@ -34,6 +35,9 @@ from clonecheck.web.security import (
 )
 from clonecheck.web.views import ROUTES
 
+if TYPE_CHECKING:
+    from clonecheck.discover.settings import DiscoverySettings
+
 log = logging.getLogger("clonecheck.web")
 
 #: environment variable with the secret that signs session cookies (else one kept in the store)
@@ -52,6 +56,7 @@ def create_app(
     secure_cookie: bool = False,
     session_hours: float = SESSION_HOURS,
     trusted_proxies: list[str] | tuple[str, ...] = (),
+    discovery: DiscoverySettings | None = None,
 ) -> Starlette:
     """The web app over the clonecheck database at ``db_path``.
 
@@ -62,6 +67,8 @@ def create_app(
     cookie Secure, for a server behind an HTTPS reverse proxy. ``trusted_proxies`` are the
     addresses (or networks) of reverse proxies whose ``X-Forwarded-For`` names the client;
     from anyone else the header is ignored (default: trust nobody, count the socket's peer).
+    ``discovery`` names the platforms and base URLs the Discover button asks (default: those
+    of ``clonecheck discover``, the tokens read from the environment when it runs).
     """
     settings = config or Config()
     scratch = None
@@ -74,6 +81,7 @@ def create_app(
         uploads_dir,
         session_lifetime_s=session_hours * 3600,
         trusted_proxies=trusted_networks(trusted_proxies),
+        discovery=discovery,
     )
     key = (
         secret

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.concurrency import run_in_threadpool
@@ -28,6 +28,9 @@ from clonecheck.service import Service
 from clonecheck.service.users import Role, User
 from clonecheck.store import Store
 from clonecheck.web.throttle import LoginThrottle
+
+if TYPE_CHECKING:  # the HTTP client (httpx) is loaded when someone discovers, not at start-up
+    from clonecheck.discover.settings import DiscoverySettings
 
 T = TypeVar("T")
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -81,18 +84,22 @@ class Web:
     session_lifetime_s: float = 12 * 3600.0
     #: reverse proxies whose ``X-Forwarded-For`` tells the client's address (default: none)
     trusted_proxies: tuple[Network, ...] = ()
+    #: the platforms the identity page's Discover button asks, and where (``None``: the
+    #: defaults of ``discover.settings``, with the tokens read from the environment then)
+    discovery: DiscoverySettings | None = None
 
     def __post_init__(self) -> None:
         self.max_body = self.config.max_photo_bytes + 256 * 1024
 
-    def run(self, work: Callable[[Service], T]) -> T:
-        """``work`` with a service over a store opened for it, closed after."""
+    def run(self, work: Callable[[Service], T], *, allow_private: bool = False) -> T:
+        """``work`` with a service over a store opened for it, closed after. ``allow_private``
+        lets its photo fetcher reach private addresses (a self-hosted platform discovery asks)."""
         with Store.open(self.db_path) as store:
-            return work(Service(store, config=self.config))
+            return work(Service(store, config=self.config, allow_private=allow_private))
 
-    async def call(self, work: Callable[[Service], T]) -> T:
+    async def call(self, work: Callable[[Service], T], *, allow_private: bool = False) -> T:
         """``run`` in a worker thread."""
-        return await run_in_threadpool(self.run, work)
+        return await run_in_threadpool(self.run, work, allow_private=allow_private)
 
     @cached_property
     def templates(self) -> Environment:
@@ -148,8 +155,8 @@ class Ctx:
     def render(self, template: str, *, status: int = 200, **values: Any) -> HTMLResponse:
         return self.web.render(self.request, template, user=self.user, status=status, **values)
 
-    async def call(self, work: Callable[[Service], T]) -> T:
-        return await self.web.call(work)
+    async def call(self, work: Callable[[Service], T], *, allow_private: bool = False) -> T:
+        return await self.web.call(work, allow_private=allow_private)
 
     def flash(self, message: str) -> None:
         """A message for the next page shown (after a redirect)."""

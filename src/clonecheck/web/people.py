@@ -59,7 +59,7 @@ async def identities(ctx: Ctx) -> Response:
 async def identity(ctx: Ctx) -> Response:
     """One registered person: handles, own accounts, photos, their cases and the history of
     changes; an admin also gets the forms that change them."""
-    return await _identity_response(ctx, ctx.request.path_params["slug"])
+    return await identity_response(ctx, ctx.request.path_params["slug"])
 
 
 def _uris(photos: dict[str, bytes]) -> dict[str, str]:
@@ -108,7 +108,7 @@ def _register_refused(ctx: Ctx, error: str) -> Response:
     )
 
 
-async def _identity_response(
+async def identity_response(
     ctx: Ctx, slug: str, *, status: int = 200, error: str | None = None
 ) -> Response:
     def load(
@@ -130,6 +130,7 @@ async def _identity_response(
         cases=cases,
         history=history,
         can_edit=ctx.user.role.allows(Role.ADMIN),
+        can_discover=ctx.user.role.allows(Role.AGENT),
     )
 
 
@@ -158,8 +159,8 @@ async def identity_edit(ctx: Ctx) -> Response:
             lambda service: service.edit_identity(slug, edit, actor=actor)
         )
     except PhotoError as failure:
-        return await _identity_response(ctx, slug, status=400, error=f"photo: {failure.reason}")
+        return await identity_response(ctx, slug, status=400, error=f"photo: {failure.reason}")
     except ClonecheckError as failure:
-        return await _identity_response(ctx, slug, status=400, error=str(failure))
+        return await identity_response(ctx, slug, status=400, error=str(failure))
     ctx.flash(f"{person.name}: " + ("; ".join(changes) or "nothing changed") + ".")
     return RedirectResponse(f"/identities/{person.slug}", status_code=303)

@@ -35,6 +35,7 @@ from clonecheck.service.cases import TRANSITIONS, CaseService
 from clonecheck.service.triage import Triage, profile_from_url
 from clonecheck.service.users import Role, User, UserService
 from clonecheck.web.context import Ctx
+from clonecheck.web.discovering import identity_discover
 from clonecheck.web.lists import (
     identities_export,
     inbox,
@@ -542,5 +543,11 @@ ROUTES: list[BaseRoute] = [
     Route("/people/new", identity_new, name="identity_new"),
     Route("/identities/{slug}", identity, name="identity"),
     Route("/identities/{slug}/edit", identity_edit, methods=["POST"], name="identity_edit"),
+    Route(
+        "/identities/{slug}/discover",
+        identity_discover,
+        methods=["POST"],
+        name="identity_discover",
+    ),
     Route("/users", users, name="users"),
 ]

@@ -33,10 +33,10 @@ from clonecheck.ingest.photos import (
     Fetched,
     FetchPolicy,
     PhotoFetcher,
-    _retry_after,
     sniff_image,
     unsafe_address_reason,
 )
+from clonecheck.ingest.safenet import retry_after
 
 
 def _jpeg_bytes() -> bytes:
@@ -319,7 +319,7 @@ def test_not_found_is_reported_with_the_status(server: Server) -> None:
     assert server.state.count(url) == 1
 
 
-def test_429_is_retried_after_retry_after(server: Server) -> None:
+def test_429_is_retried_afterretry_after(server: Server) -> None:
     """A 429 with Retry-After: 1 is retried after at least a second and then succeeds."""
     url = server.unique("/429")
     started = time.monotonic()
@@ -340,14 +340,14 @@ def test_retry_after_is_capped_by_max_retry_wait(server: Server) -> None:
 
 def test_retry_after_header_forms() -> None:
     """Retry-After is read as delay-seconds or as an HTTP date; nonsense gives no delay."""
-    assert _retry_after("3") == 3.0
-    assert _retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
+    assert retry_after("3") == 3.0
+    assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
     soon = email.utils.format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
-    wait = _retry_after(soon)
+    wait = retry_after(soon)
     assert wait is not None
     assert 25 <= wait <= 30
-    assert _retry_after("soon") is None
-    assert _retry_after(None) is None
+    assert retry_after("soon") is None
+    assert retry_after(None) is None
 
 
 def test_500_fails_after_the_retries(server: Server) -> None:

@@ -39,14 +39,13 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from clonecheck.discover.interface import PlatformError
-from clonecheck.ingest.photos import (
+from clonecheck.ingest.safenet import (
     DEFAULT_USER_AGENT,
-    FetchPolicy,
-    _Deadline,
-    _FetchProblemError,
-    _PinnedTransport,
-    _retry_after,
-    _VettingBackend,
+    Deadline,
+    FetchProblemError,
+    PinnedTransport,
+    VettingBackend,
+    retry_after,
 )
 
 if TYPE_CHECKING:  # both cost a good share of a second to import: loaded on first request
@@ -154,15 +153,16 @@ class ApiClient:
     ) -> None:
         self.policy = policy or HttpPolicy()
         self._sleep = sleep
-        self._deadline = _Deadline()
-        vetting = FetchPolicy(
-            timeout_s=self.policy.timeout_s,
-            allow_private=self.policy.allow_private,
-            trusted_hosts=self.policy.trusted_hosts,
-            user_agent=self.policy.user_agent,
-        )
+        self._deadline = Deadline()
         self._client = httpx.Client(
-            transport=_PinnedTransport(_VettingBackend(vetting, self._deadline), 8),
+            transport=PinnedTransport(
+                VettingBackend(
+                    self._deadline,
+                    allow_private=self.policy.allow_private,
+                    trusted_hosts=self.policy.trusted_hosts,
+                ),
+                8,
+            ),
             follow_redirects=False,
             trust_env=False,
             timeout=httpx.Timeout(self.policy.timeout_s),
@@ -286,7 +286,7 @@ class ApiClient:
                 if quota is not None:
                     self._paused[rate.name] = time.monotonic() + quota
                 return self._accept(shown, response, missing_ok)
-        except _FetchProblemError as problem:
+        except FetchProblemError as problem:
             raise PlatformError(shown, problem.reason) from None
         except httpx.TimeoutException:
             raise _RetryError(f"no complete answer within {policy.timeout_s:g} s") from None
@@ -320,7 +320,7 @@ class ApiClient:
         status = response.status_code
         policy = self.policy
         if status == 429 or status >= 500:
-            wait = _retry_after(response.headers.get("retry-after"))
+            wait = retry_after(response.headers.get("retry-after"))
             if wait is None and status == 429:
                 wait = _reset_wait(_header(response.headers, _RESET), time.time())
             if wait is not None and wait > policy.max_wait_s:
@@ -352,7 +352,7 @@ class ApiClient:
         return JsonResponse(url=shown, data=data, headers=dict(response.headers))
 
 
-def _read_capped(shown: str, response: httpx.Response, limit: int, deadline: _Deadline) -> bytes:
+def _read_capped(shown: str, response: httpx.Response, limit: int, deadline: Deadline) -> bytes:
     declared = response.headers.get("content-length")
     if declared is not None and declared.strip().isdigit() and int(declared) > limit:
         raise PlatformError(

@@ -9,12 +9,12 @@ order, specific shapes before the generic tabular ones.
 from clonecheck.ingest.interface import Reader, RecordProblem
 from clonecheck.ingest.registry import (
     FORMATS,
-    MAPPABLE_FIELDS,
     detect_format,
     parse_mapping,
     read_profiles,
     trusted_photos_root,
 )
+from clonecheck.ingest.tabular import MAPPABLE_FIELDS
 
 __all__ = [
     "FORMATS",

@@ -20,7 +20,7 @@ import httpx
 
 from clonecheck.discover.settings import DiscoverySettings
 from clonecheck.errors import InputError
-from clonecheck.ingest.photos import DEFAULT_USER_AGENT
+from clonecheck.ingest.safenet import DEFAULT_USER_AGENT
 from clonecheck.models import Match, Verdict
 from clonecheck.service.discovery import DiscoverySummary, discover
 from clonecheck.service.photos import PhotoAnalyser

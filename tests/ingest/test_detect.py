@@ -77,10 +77,10 @@ def test_unknown_format_lists_known(tmp_path) -> None:
 
 
 def test_unknown_json_is_not_guessed(tmp_path) -> None:
-    """JSON of no known shape is a FormatError that says so and lists --format names."""
+    """JSON of no known shape is a FormatError that says so and lists the --from names."""
     path = tmp_path / "x.json"
     path.write_text('{"hello": 1}')
-    with pytest.raises(FormatError, match=r"cannot tell the format of .*hello.*--format one of"):
+    with pytest.raises(FormatError, match=r"cannot tell the format of .*hello.*--from one of"):
         read_profiles(path)
 
 

@@ -68,8 +68,9 @@ def test_scored_like_the_plain_name(name: str) -> None:
 
 
 def test_an_official_copy_with_a_typo_is_still_a_candidate() -> None:
-    """A typo plus "Official": "Official Bill Clintn" shares only one whole word with "Bill Clinton"; without the
-    added word its joined skeleton meets the registered name's, so a scan compares them."""
+    """A typo plus "Official": "Official Bill Clintn" shares one whole word with "Bill
+    Clinton"; without the added word its joined skeleton meets the registered name's, so a
+    scan compares them."""
     index = CandidateIndex(identities=[BILL], photos={}, config=DEFAULT)
     assert index.by_name("xyz_99", "Official Bill Clintn") == {0}
     assert index.by_name("xyz_99", "Bill Clintn") == {0}

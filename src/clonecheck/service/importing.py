@@ -8,7 +8,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from clonecheck.errors import FormatError, PhotoError
+from clonecheck.errors import FormatError, PhotoError, StoreError
 from clonecheck.features import imaging
 from clonecheck.ingest import detect_format, read_profiles, trusted_photos_root
 from clonecheck.ingest.interface import RecordProblem
@@ -17,7 +17,11 @@ from clonecheck.match.candidates import iter_blocks
 from clonecheck.models import PhotoFeatures, Profile
 from clonecheck.service.photos import HASH_POOL_MIN_WORKERS, MIN_POOL_JOBS, PhotoAnalyser
 from clonecheck.service.progress import Progress
+from clonecheck.store import Store, UpsertCounts
 
+#: profiles written per transaction: each commit is short, so a scan or the web app waiting
+#: for the lock waits moments, and what was committed stays when a later chunk cannot be
+PROFILE_CHUNK = 2000
 #: photos fetched, analysed and saved per transaction during an import
 PHOTO_BLOCK = 256
 
@@ -86,8 +90,9 @@ def import_file(
     photos_dir: Path | None = None,
 ) -> ImportSummary:
     """Import profiles from a file; photos are fetched once per source and analysed once per
-    digest. Photos are saved as they are analysed (a re-run resumes), the profiles in one
-    transaction at the end, so an interrupted import leaves no half-imported profile.
+    digest. Photos are saved as they are analysed, the profiles in short transactions of
+    ``PROFILE_CHUNK`` (:func:`store_profiles`): a re-run resumes, no profile is half-imported,
+    and another writer (a scan) waits moments, not the whole import.
 
     The records are a stranger's text: the local files they name as photos are read only
     inside ``photos_dir``, the folder the user trusts (or the export folder imported)."""
@@ -109,8 +114,7 @@ def import_file(
     photo_errors = tuple(
         (p.key, p.photo.error) for p in resolved if p.photo is not None and p.photo.error
     )
-    with photos.store.transaction():
-        counts = photos.store.upsert_profiles(resolved, source_file=str(path))
+    counts = store_profiles(photos.store, resolved, source_file=str(path))
     return ImportSummary(
         file=str(path),
         inserted=counts.inserted,
@@ -225,3 +229,28 @@ def analyse_block(
     for (source, data), (features, error) in zip(fresh, analysed, strict=True):
         results[source] = (features, data if features is not None else None, error)
     return results
+
+
+def store_profiles(store: Store, profiles: Sequence[Profile], *, source_file: str) -> UpsertCounts:
+    """Upsert parsed profiles a chunk per transaction. When the store cannot take a chunk (it
+    stayed locked past the wait), the error says how many were stored and that running the
+    same import again stores the rest: parsed work already committed is never lost."""
+    total = UpsertCounts()
+    stored = 0
+    for start in range(0, len(profiles), PROFILE_CHUNK):
+        chunk = profiles[start : start + PROFILE_CHUNK]
+        try:
+            with store.transaction():
+                counts = store.upsert_profiles(chunk, source_file=source_file)
+        except StoreError as error:
+            raise StoreError(
+                f"{error}; {stored:,} of {len(profiles):,} profiles from {source_file} were "
+                "stored: run the same import again to store the rest"
+            ) from None
+        total = UpsertCounts(
+            total.inserted + counts.inserted,
+            total.updated + counts.updated,
+            total.unchanged + counts.unchanged,
+        )
+        stored += len(chunk)
+    return total

@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from clonecheck.errors import InputError, NotFoundError
-from clonecheck.features.names import normalize_text, skeleton_handle
-from clonecheck.match.score import score_pair
 from clonecheck.models import (
     Case,
     CaseEvent,
@@ -34,9 +33,12 @@ from clonecheck.models import (
     Verdict,
     normalize_handle,
 )
-from clonecheck.service import ScanResult, Service
+from clonecheck.service.facade import Service
 from clonecheck.store import Store
 from clonecheck.store import cases as case_store
+
+if TYPE_CHECKING:  # the scan's module loads the matcher; a case command needs neither
+    from clonecheck.service.scanning import ScanResult
 
 #: state -> the states a case may move to from it
 TRANSITIONS: dict[CaseState, tuple[CaseState, ...]] = {
@@ -55,6 +57,8 @@ def evidence_digest(match: Match) -> str:
     """sha256 over the evidence that matters: the profile's photo digest, its normalised name,
     its handle, and the signals' kinds and rounded values. A new photo or a new name changes it;
     a re-scan of the same profile does not."""
+    from clonecheck.features.names import normalize_text  # the matcher loads on use
+
     profile = match.profile
     parts = [
         f"photo={profile.photo.digest if profile.photo and profile.photo.digest else ''}",
@@ -168,6 +172,8 @@ class CaseService:
     def match_stored(self, profile_key: str, identity: str) -> Match:
         """A stored profile scored against one identity now, as a scan would (known-bad
         photos and handle patterns of confirmed clones included)."""
+        from clonecheck.match.score import score_pair
+
         person = self.store.identity(identity)
         profile = self.stored_profile(profile_key)
         digest = profile.photo.digest if profile.photo else None
@@ -285,6 +291,8 @@ class CaseService:
         return case_store.add_event(self.store, case_id, actor=_actor(actor), note=text.strip())
 
     def _record_known_bad(self, case: Case) -> None:
+        from clonecheck.features.names import skeleton_handle
+
         if case.match is None:
             return
         profile = case.match.profile
@@ -351,6 +359,8 @@ class CaseService:
         """New matches for unmatched profiles that reuse a confirmed clone's photo or handle
         pattern; a profile already matched keeps its match, with the shared photo or pattern
         added as a note (and its verdict raised to what the shared evidence says)."""
+        from clonecheck.features.names import skeleton_handle
+
         by_key: dict[str, list[int]] = {}
         for position, match in enumerate(matches):
             by_key.setdefault(match.profile.key, []).append(position)
@@ -396,6 +406,8 @@ class CaseService:
     ) -> Match | None:
         """A match of ``profile`` with the identity of a confirmed clone it shares a photo
         (likely clone) or a handle pattern (possible) with; None when it shares neither."""
+        from clonecheck.features.names import skeleton_handle
+
         photos = case_store.known_bad_photos(self.store) if photos is None else photos
         handles = case_store.known_bad_handles(self.store) if handles is None else handles
         digest = profile.photo.digest if profile.photo and profile.photo.digest else None

@@ -1,26 +1,31 @@
 """``Service``: the use cases behind one object, as the CLI, the web app and the scripts call
-them. Each method hands on to its use-case module; the object only holds what they share (the
-store, the configuration, the progress display, the photo fetch policy)."""
+them. Each method hands on to its use-case module, imported when the method runs, so that a
+command that only reads cases never loads the matcher, the face model or the HTTP client; the
+object only holds what they share (the store, the configuration, the progress display, the
+photo fetch policy)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from clonecheck.config import Config
-from clonecheck.match.rarity import NameRarity
-from clonecheck.models import Identity, Match, PhotoFeatures
-from clonecheck.service import checking, importing, registration, scanning, thumbnails
-from clonecheck.service import identities as people
-from clonecheck.service.importing import ImportSummary
-from clonecheck.service.photos import PhotoAnalyser
 from clonecheck.service.progress import Progress, SilentProgress
-from clonecheck.service.scanning import ScanResult
-from clonecheck.store import Store, identity_edits
-from clonecheck.store.erasure import Erasure
-from clonecheck.store.identity_edits import IdentityChange
+
+if TYPE_CHECKING:  # the use cases are imported by the methods that run them (start-up time)
+    from concurrent.futures import Executor
+    from pathlib import Path
+
+    from clonecheck.match.rarity import NameRarity
+    from clonecheck.models import Identity, Match, PhotoFeatures
+    from clonecheck.service import identities as people
+    from clonecheck.service.importing import ImportSummary
+    from clonecheck.service.photos import PhotoAnalyser
+    from clonecheck.service.scanning import ScanResult
+    from clonecheck.store import Store
+    from clonecheck.store.erasure import Erasure
+    from clonecheck.store.identity_edits import IdentityChange
 
 
 @dataclass
@@ -33,6 +38,8 @@ class Service:
 
     @property
     def photos(self) -> PhotoAnalyser:
+        from clonecheck.service.photos import PhotoAnalyser
+
         return PhotoAnalyser(self.store, self.config, self.allow_private, self.offline)
 
     # --- identities ----------------------------------------------------------------------
@@ -49,6 +56,8 @@ class Service:
         photo_names: Mapping[str, str] | None = None,
     ) -> Identity:
         """Register a person. Every photo must be readable and show a face, or nothing is stored."""
+        from clonecheck.service import registration
+
         return registration.register(
             self.photos,
             name,
@@ -68,6 +77,8 @@ class Service:
 
     def remove_identity(self, slug: str) -> Erasure:
         """Erase a person (``store/erasure.py``): what was removed, what was kept and why."""
+        from clonecheck.store import identity_edits
+
         erased = self.store.erase_identity(slug)
         identity_edits.forget(self.store, erased.identity.slug)
         return erased
@@ -76,10 +87,14 @@ class Service:
         self, slug: str, edit: people.IdentityEdit, *, actor: str
     ) -> tuple[Identity, list[str]]:
         """Change a registered identity in place (``identities.edit_identity``)."""
+        from clonecheck.service import identities as people
+
         return people.edit_identity(self.photos, slug, edit, actor=actor)
 
     def identity_history(self, slug: str) -> list[IdentityChange]:
         """The logged changes of an identity, oldest first."""
+        from clonecheck.service import identities as people
+
         return people.identity_history(self.photos, slug)
 
     # --- import, scan, check -------------------------------------------------------------
@@ -95,6 +110,8 @@ class Service:
     ) -> ImportSummary:
         """Import profiles from a file (``importing.import_file``); the records' local photo
         paths are read only inside ``photos_dir``."""
+        from clonecheck.service import importing
+
         return importing.import_file(
             self.photos,
             self.progress,
@@ -108,6 +125,8 @@ class Service:
     def scan(self, *, identity: str | None = None, record: bool = True) -> ScanResult:
         """Every stored profile against every identity (or one), as one recorded scan; the
         match rows of scans older than the newest ``scan_history`` are then deleted."""
+        from clonecheck.service import scanning
+
         result = scanning.scan(self.photos, self.progress, identity=identity, record=record)
         if record:
             self.store.prune_scan_matches(self.config.scan_history)
@@ -125,6 +144,8 @@ class Service:
         identity: str | None = None,
     ) -> list[Match]:
         """Judge one reported account against the registry (``checking.check``)."""
+        from clonecheck.service import checking
+
         return checking.check(
             self.photos,
             name=name,
@@ -150,8 +171,12 @@ class Service:
 
     def name_rarity(self) -> NameRarity:
         """Token frequencies of the stored profiles' names."""
+        from clonecheck.service import scanning
+
         return scanning.name_rarity(self.store)
 
     def thumbnails(self, matches: Iterable[Match]) -> dict[str, bytes]:
         """Thumbnails of the photos the matches show, made and kept on first use."""
+        from clonecheck.service import thumbnails
+
         return thumbnails.thumbnails(self.store, self.config, matches)

@@ -179,7 +179,7 @@ def write_model(
         "probability is that of the bought-fake-follower class. Do not edit by hand.",
         '"""',
         "",
-        f"FEATURES: tuple[str, ...] = {FEATURES!r}",
+        "FEATURES: tuple[str, ...] = (" + ", ".join(f'"{name}"' for name in FEATURES) + ")",
         f"MEAN: tuple[float, ...] = {tuple(round(float(v), 6) for v in mean)!r}",
         f"SCALE: tuple[float, ...] = {tuple(round(float(v), 6) for v in scale)!r}",
         f"INTERCEPT: float = {round(float(w[0]), 6)!r}",

@@ -5,7 +5,7 @@ followers); features are log1p of the counts, standardised by MEAN and SCALE; th
 probability is that of the bought-fake-follower class. Do not edit by hand.
 """
 
-FEATURES: tuple[str, ...] = ('followers', 'following', 'posts')
+FEATURES: tuple[str, ...] = ("followers", "following", "posts")
 MEAN: tuple[float, ...] = (3.754239, 5.563746, 5.222343)
 SCALE: tuple[float, ...] = (1.546286, 1.006298, 2.181675)
 INTERCEPT: float = -2.918857

@@ -15,6 +15,9 @@ like a bought one (account evidence, ``match.account``). Handle edits real peopl
 own names (digits, ``_nyc``, initials) weigh less than the typo-like edits of copies, and an
 established account with its own audience keeps less of its name evidence. Pure and
 deterministic.
+
+Over the project's 400-line guide on purpose: every signal's function sits beside the fusion
+and the cross-checks that weigh it, so the whole verdict can be read, and audited, in one file.
 """
 
 from __future__ import annotations

@@ -14,6 +14,9 @@ a reviewer at the platform can see *and* name the letter that makes the look-ali
 font cannot be found, the PDF is still written, in a core font, with more placeholders.
 
 The output is deterministic: the same case, photos and ``generated_at`` give the same bytes.
+
+Over the project's 400-line guide on purpose: most of it is layout (positions, fonts, the
+code-point notes) that only makes sense read in page order.
 """
 
 from __future__ import annotations

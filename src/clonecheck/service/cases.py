@@ -11,6 +11,9 @@ Workflow::
     open -> confirmed clone -> reported to platform -> closed
     open -> dismissed (a DismissReason is required) -> closed
     closed | dismissed -> open   (reopen)
+
+Over the project's 400-line guide on purpose: the state machine above and the moves that
+enforce it belong together; ``store/cases.py`` holds the SQL.
 """
 
 from __future__ import annotations

@@ -16,6 +16,9 @@ keeps one result per partition, so no match is lost or counted twice.
 
 Dask (and pyarrow and fsspec, in ``store.parquet``) come with the ``clonecheck[dask]`` extra and
 are imported only when a scan runs on a cluster: never at the CLI's start-up.
+
+Over the project's 400-line guide on purpose: the client side and the worker-side steps (and
+their retry on a lost worker) are one protocol; they are read together or misread.
 """
 
 from __future__ import annotations

@@ -8,6 +8,10 @@ SQLite triggers abort any ``UPDATE`` or ``DELETE`` on it, whoever issues it.
 
 A case keeps the match as it was when opened (``match_json``), so its evidence survives later
 re-imports and re-scans of the profile.
+
+Over the project's 400-line guide on purpose: the case tables, their log and the known-bad
+rows are read and written together in one transaction by every move of a case, and splitting
+them would spread one invariant (a case and its log never disagree) over several files.
 """
 
 from __future__ import annotations

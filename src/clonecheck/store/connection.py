@@ -6,6 +6,9 @@ them reaches SQLite through the ``db`` attribute and ``transaction()`` defined h
 ``Store`` (``store/db.py``) is all of them at once. The schema lives here, whole, rather than
 table by table in the row modules, because a migration creates every missing table in one
 transaction and bumps one ``user_version`` for the file.
+
+Over the project's 400-line guide on purpose, for that reason: the schema and every
+migration step are one history.
 """
 
 from __future__ import annotations

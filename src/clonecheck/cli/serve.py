@@ -8,6 +8,15 @@ from typing import Annotated
 import typer
 
 from clonecheck.cli.common import SetOption, Settings, err_console, open_service
+from clonecheck.cli.discover import (
+    BlueskyUrlOption,
+    MastodonOption,
+    PlatformOption,
+    PrivateOption,
+    RateOption,
+    XUrlOption,
+    _settings,
+)
 from clonecheck.errors import InputError
 
 
@@ -44,9 +53,17 @@ def serve(
             "client; repeat for several. Without it the header is ignored.",
         ),
     ] = None,
+    platform: PlatformOption = None,
+    mastodon_server: MastodonOption = None,
+    bluesky_url: BlueskyUrlOption = None,
+    x_url: XUrlOption = None,
+    rate: RateOption = None,
+    allow_private: PrivateOption = False,
     settings: SetOption = None,
 ) -> None:
-    """Run the web app: the case queue, case pages, checks and identities, behind sign-in."""
+    """Run the web app: the case queue, case pages, checks and identities, behind sign-in.
+    The platform options set where an identity page's Discover button asks, as for
+    ``clonecheck discover``."""
     from clonecheck.service.users import UserService
 
     with open_service(ctx) as service:
@@ -65,8 +82,15 @@ def serve(
     db = ctx.find_object(Settings)
     assert db is not None
     config = db.config(settings)
+    asked = (platform, mastodon_server, bluesky_url, x_url, rate, allow_private)
+    # without platform options the Discover button reads the defaults and tokens when pressed
+    discovery = _settings(*asked) if any(v for v in asked) else None
     app = create_app(
-        db.db, config=config, secure_cookie=secure_cookie, trusted_proxies=trusted_proxy or ()
+        db.db,
+        config=config,
+        secure_cookie=secure_cookie,
+        trusted_proxies=trusted_proxy or (),
+        discovery=discovery,
     )
     console = err_console()
     if not _is_loopback(host):

@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from clonecheck.features import names
+from clonecheck.features import deception, names
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("CLONECHECK_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -162,7 +162,7 @@ def handle_classes(rows: list[dict[str, str]]) -> Counter[str]:
         if best.similarity < 80:
             found["unrelated to the name (< 80)"] += 1
             continue
-        kind = names.handle_edit_class(best, handle)
+        kind = deception.handle_edit_class(best, handle)
         first = best.edits[0].split(":")[0] if best.edits else "no edit"
         found[f"{kind}: {first}"] += 1
     return found

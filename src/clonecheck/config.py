@@ -63,7 +63,7 @@ class Config:
     weight_handle: float = 0.50
     weight_bio: float = 0.45
     #: a look-alike substitution in a handle or name that otherwise equals the registered one
-    #: (``names.lookalike_tricks``): with the name matching, that alone reaches likely
+    #: (``deception.lookalike_tricks``): with the name matching, that alone reaches likely
     weight_deception: float = 0.75
     #: account evidence (``match.account``), scaled by the strongest identity signal: metadata
     #: alone never flags anyone; with a full name and handle match, a new bought-shaped account
@@ -72,7 +72,7 @@ class Config:
     likely_threshold: float = 0.85
     possible_threshold: float = 0.55
 
-    # --- how deliberate a handle edit is (names.handle_edit_class) ---
+    # --- how deliberate a handle edit is (deception.handle_edit_class) ---
     #: the weight kept by a handle edit real people make to their own name (digits,
     #: separators, words swapped, initials, place/profession suffixes: 34 % of genuine Cresci
     #: handles vs 0.4 % with one typo-like edit, docs/calibration.md)

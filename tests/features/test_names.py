@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from clonecheck.config import DEFAULT
-from clonecheck.features import names
+from clonecheck.features import deception, names
 
 if TYPE_CHECKING:
     from tests.conftest import SharedData
@@ -406,7 +406,7 @@ def test_bios_are_compared_only_when_long_enough() -> None:
 )
 def test_lookalike_handles_are_named_as_tricks(registered: str, candidate: str, trick: str) -> None:
     """A handle that reads as the registered one but is not carries its trick by name."""
-    tricks = names.lookalike_tricks(registered, candidate, handle=True)
+    tricks = deception.lookalike_tricks(registered, candidate, handle=True)
     assert any(trick in t for t in tricks), tricks
 
 
@@ -426,7 +426,7 @@ def test_lookalike_handles_are_named_as_tricks(registered: str, candidate: str, 
 )
 def test_namesake_and_typo_handles_are_not_lookalike_tricks(candidate: str) -> None:
     """Case, digits, separators, re-ordering, suffixes and typos are not look-alike tricks."""
-    assert names.lookalike_tricks("adalovelace", candidate, handle=True) == ()
+    assert deception.lookalike_tricks("adalovelace", candidate, handle=True) == ()
 
 
 @pytest.mark.parametrize(
@@ -439,7 +439,7 @@ def test_namesake_and_typo_handles_are_not_lookalike_tricks(candidate: str) -> N
 )
 def test_lookalike_names_are_named_as_tricks(candidate: str, trick: str) -> None:
     """A display name with another script's letters or invisible characters is a trick."""
-    tricks = names.lookalike_tricks("Ada Lovelace", candidate, handle=False)
+    tricks = deception.lookalike_tricks("Ada Lovelace", candidate, handle=False)
     assert any(trick in t for t in tricks), tricks
 
 
@@ -448,36 +448,36 @@ def test_lookalike_names_are_named_as_tricks(candidate: str, trick: str) -> None
 )
 def test_namesake_spellings_of_a_name_are_not_tricks(candidate: str) -> None:
     """Case, accents, emoji, word order and initials are how real people write their names."""
-    assert names.lookalike_tricks("Ada Lovelace", candidate, handle=False) == ()
+    assert deception.lookalike_tricks("Ada Lovelace", candidate, handle=False) == ()
 
 
 @pytest.mark.parametrize(
     ("candidate", "expected"),
     [
-        ("adalovelace", names.HandleEdit.SAME),
-        ("adaIovelace", names.HandleEdit.LOOKALIKE),
-        ("adalovelacce", names.HandleEdit.TYPO),
-        ("adalovlace", names.HandleEdit.TYPO),
-        ("adaolvelace", names.HandleEdit.TYPO),
-        ("realadalovelace", names.HandleEdit.AFFIX),
-        ("adalovelace84", names.HandleEdit.NATURAL),
-        ("ada_lovelace", names.HandleEdit.NATURAL),
-        ("adalovelace_nyc", names.HandleEdit.NATURAL),
-        ("adalovelacemd", names.HandleEdit.NATURAL),
+        ("adalovelace", deception.HandleEdit.SAME),
+        ("adaIovelace", deception.HandleEdit.LOOKALIKE),
+        ("adalovelacce", deception.HandleEdit.TYPO),
+        ("adalovlace", deception.HandleEdit.TYPO),
+        ("adaolvelace", deception.HandleEdit.TYPO),
+        ("realadalovelace", deception.HandleEdit.AFFIX),
+        ("adalovelace84", deception.HandleEdit.NATURAL),
+        ("ada_lovelace", deception.HandleEdit.NATURAL),
+        ("adalovelace_nyc", deception.HandleEdit.NATURAL),
+        ("adalovelacemd", deception.HandleEdit.NATURAL),
     ],
 )
 def test_handle_edits_are_graded_by_how_deliberate_they_are(candidate: str, expected: str) -> None:
     """One typo-like edit of the exact handle is a copy; digits, separators and place or
     profession suffixes are what namesakes do."""
     found = names.compare_handles("adalovelace", candidate)
-    assert names.handle_edit_class(found, candidate) == expected
+    assert deception.handle_edit_class(found, candidate) == expected
 
 
 @pytest.mark.parametrize("handle", ["lovelaceada", "alovelace", "adalovelace", "adalovelace1984"])
 def test_handles_spelling_a_name_are_natural(handle: str) -> None:
     """Re-ordered words, an initial or digits after the name: a namesake's own handle."""
     found = names.compare_handle_to_name(handle, "Ada Lovelace")
-    assert names.handle_edit_class(found, handle) == names.HandleEdit.NATURAL
+    assert deception.handle_edit_class(found, handle) == deception.HandleEdit.NATURAL
 
 
 def test_real_peoples_handles_rarely_look_like_typos_of_their_names(
@@ -495,8 +495,10 @@ def test_real_peoples_handles_rarely_look_like_typos_of_their_names(
             spelled if spelled.similarity >= 95 else names.compare_handles("".join(words), handle)
         )
         if best.similarity >= 80:
-            graded.append(names.handle_edit_class(best, handle))
-    deliberate = [g for g in graded if g in (names.HandleEdit.TYPO, names.HandleEdit.LOOKALIKE)]
+            graded.append(deception.handle_edit_class(best, handle))
+    deliberate = [
+        g for g in graded if g in (deception.HandleEdit.TYPO, deception.HandleEdit.LOOKALIKE)
+    ]
     assert len(graded) > 100
     assert len(deliberate) / len(graded) < 0.02, deliberate
-    assert graded.count(names.HandleEdit.NATURAL) / len(graded) > 0.5
+    assert graded.count(deception.HandleEdit.NATURAL) / len(graded) > 0.5

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from clonecheck.config import Config
-from clonecheck.features import names
+from clonecheck.features import deception, names
 from clonecheck.features.faces import face_distance
 from clonecheck.features.imaging import best_hash_match
 from clonecheck.match import account
@@ -196,13 +196,13 @@ def handle_signal(
 
 
 #: handle edit classes real people use for their own names (measured in docs/calibration.md)
-_NATURAL_CLASSES = frozenset({names.HandleEdit.NATURAL, names.HandleEdit.OTHER})
+_NATURAL_CLASSES = frozenset({deception.HandleEdit.NATURAL, deception.HandleEdit.OTHER})
 #: the evidence line of a handle weighed as a namesake's own spelling of their name
 _NATURAL_NOTE = "an edit namesakes make to their own name, weight x{:g}"
 
 
 def _is_natural(found: names.TextComparison, handle: str) -> bool:
-    return names.handle_edit_class(found, handle) in _NATURAL_CLASSES
+    return deception.handle_edit_class(found, handle) in _NATURAL_CLASSES
 
 
 def _namesake_like(signal: Signal) -> bool:
@@ -220,17 +220,17 @@ def deception_signal(identity: Identity, profile: Profile) -> Signal | None:
     Checked against the registered handles and the name as a handle spells it."""
     found: list[str] = []
     for handle in identity.handles:
-        tricks = names.lookalike_tricks(handle, profile.handle, handle=True)
+        tricks = deception.lookalike_tricks(handle, profile.handle, handle=True)
         if tricks:
             found.append(f"handle @{profile.handle} reads as @{handle}: {', '.join(tricks)}")
             break
     if not found and identity.name.strip() and profile.handle:
         joined = "".join(names.normalize_text(identity.name).split())
-        tricks = names.lookalike_tricks(joined, profile.handle, handle=True)
+        tricks = deception.lookalike_tricks(joined, profile.handle, handle=True)
         if tricks:
             found.append(f"handle @{profile.handle} reads as the name: {', '.join(tricks)}")
     if identity.name.strip() and profile.name.strip():
-        tricks = names.lookalike_tricks(identity.name, profile.name, handle=False)
+        tricks = deception.lookalike_tricks(identity.name, profile.name, handle=False)
         if tricks:
             found.append(
                 f"display name {profile.name!r} reads as {identity.name!r}: {', '.join(tricks)}"

@@ -157,6 +157,19 @@ def test_a_bad_maigret_record_is_a_problem_and_the_rest_imports(tmp_path: Path) 
     assert [r.handle for r in results if isinstance(r, Profile)] == ["eiieencollins"]
 
 
+def test_a_maigret_site_that_is_not_a_result_says_so(tmp_path: Path) -> None:
+    """A site whose value is text, not a result object, is a problem that says why (the fuzz
+    test found an empty reason here), and the other sites still import."""
+    report = {"profile_image_url_https": "", "GitHub": RESULTS["GitHub"]}
+    path = write(tmp_path, "report.json", json.dumps(report))
+    results = list(read_profiles(path, source_format="maigret"))
+    problems = [r for r in results if isinstance(r, RecordProblem)]
+    assert [(p.location, p.reason) for p in problems] == [
+        ("site profile_image_url_https", "not a Maigret site result")
+    ]
+    assert [r.handle for r in results if isinstance(r, Profile)] == ["eiieencollins"]
+
+
 def test_a_plain_csv_is_still_the_generic_reader(tmp_path: Path) -> None:
     """A CSV with other columns is not taken for a checker report."""
     path = write(tmp_path, "plain.csv", "platform,handle,name\ntwitter,ada,Ada\n")

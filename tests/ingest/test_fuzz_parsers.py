@@ -21,7 +21,7 @@ from clonecheck.ingest.interface import RecordProblem
 from clonecheck.models import Profile
 
 FUZZ = settings(
-    max_examples=400,
+    max_examples=700,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

@@ -23,8 +23,9 @@ from clonecheck.service import Service
 from clonecheck.store import Store
 
 #: profiles that all resemble the registered person: every one is scored, so the scan lasts
-#: seconds (about 1 ms a pair here), long enough to start other writers during it
-SEEDED = 8000
+#: several seconds, long enough for another process to start, import and finish during it,
+#: even on a busy machine (8,000 was too few once names were normalised once per scan)
+SEEDED = 20000
 IMPORTED = 2000
 
 

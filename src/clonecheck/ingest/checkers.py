@@ -182,7 +182,11 @@ def _maigret_records(path: Path) -> Iterator[tuple[str, Any]]:
     if not isinstance(document, dict):
         raise FormatError(f"{path}: a Maigret JSON report is an object keyed by site")
     for site, record in document.items():
-        if isinstance(record, dict) and "sitename" not in record:
+        if not isinstance(record, dict):
+            # a string here is the report's text, not one of our problem messages
+            yield f"site {site}", "not a Maigret site result"
+            continue
+        if "sitename" not in record:
             record = {**record, "sitename": site}
         yield f"site {site}", record
 

@@ -2,6 +2,11 @@
 service (``Ctx.call``), render a template. Guards (sign-in, role, CSRF) wrap every view
 (``page`` and ``action`` in ``security``); an error a user can cause (``ClonecheckError``) is
 shown on the page it came from, never as a traceback.
+
+Over the project's 400-line guide on purpose: ``ROUTES`` at the bottom is the whole URL map
+with each route's guard, and it is reviewed against the views above it (tests/web/
+test_security.py walks it); the inbox, queue, people and discovery pages have their own
+modules (``lists``, ``people``, ``discovering``).
 """
 
 from __future__ import annotations

@@ -87,6 +87,10 @@ def false_positives(world: World, matches: Iterable[Any], by_key: dict[str, Row]
     return lines
 
 
+#: the handle edits (scripts/bench/names.py) that are look-alike characters, not typos
+LOOKALIKE_EDITS = ("l/I/1", "o/0", "Cyrillic/Greek look-alike")
+
+
 def _label(row: Row) -> str:
     if row.category == "name-only":
         return f"name-only ({row.account})"
@@ -108,19 +112,23 @@ def per_kind(world: World, matches: Iterable[Any], by_key: dict[str, Row]) -> li
             likely[row.id] = True
     labels = [*KINDS, "name-only (fresh)", "name-only (aged)"]
     labels += list(dict.fromkeys(r.category for r in world.rows if not r.is_clone))
-    table = []
-    for label in labels:
-        rows = [r for r in world.rows if label in (r.category, _label(r))]
-        table.append(
-            {
-                "kind": label,
-                "clone": bool(rows) and rows[0].is_clone,
-                "n": len(rows),
-                "likely": sum(1 for r in rows if likely.get(r.id)),
-                "either": sum(1 for r in rows if either.get(r.id)),
-            }
-        )
-    return table
+    groups = [
+        (label, [r for r in world.rows if label in (r.category, _label(r))]) for label in labels
+    ]
+    # the look-alike handle edits across every clone kind: issue 16 wants each of them likely
+    for edit in LOOKALIKE_EDITS:
+        rows = [r for r in world.rows if r.is_clone and r.note.endswith(f"handle {edit}")]
+        groups.append((f"any kind, handle {edit}", rows))
+    return [
+        {
+            "kind": label,
+            "clone": bool(rows) and rows[0].is_clone,
+            "n": len(rows),
+            "likely": sum(1 for r in rows if likely.get(r.id)),
+            "either": sum(1 for r in rows if either.get(r.id)),
+        }
+        for label, rows in groups
+    ]
 
 
 def ranking(world: World, matches: Sequence[Any], by_key: dict[str, Row]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from bench.baselines import baselines
 from bench.common import KINDS, SIZES, log
 from bench.embeddings import Embeddings
 from bench.metrics import (
+    LOOKALIKE_EDITS,
     evaluate,
     false_positives,
     innocent_flag_rate,
@@ -74,6 +75,32 @@ def face_clones_below_likely(
             why = f"face distance {face.value:.2f}"
         score = f"{match.score:.2f} {match.verdict.value}" if match else "not a candidate"
         lines.append(f"`{row.handle}` ({row.note}): {why}; score {score}")
+    return lines
+
+
+def lookalike_clones_below_likely(matches: Any, by_key: dict[str, Any], world: Any) -> list[str]:
+    """Each clone whose handle edit is a look-alike character but that stays below likely: its
+    handle and name against the person's, its account, and the signals it got."""
+    best: dict[str, Any] = {}
+    for match in matches:
+        row = by_key[match.profile.key]
+        if row.target == match.identity.slug:
+            best[row.id] = match
+    people = {person.slug: person for person in world.people}
+    lines = []
+    for row in world.rows:
+        if not (row.is_clone and row.note.endswith(tuple(f"handle {e}" for e in LOOKALIKE_EDITS))):
+            continue
+        match = best.get(row.id)
+        if match is not None and match.verdict is Verdict.LIKELY_CLONE:
+            continue
+        person = people[row.target]
+        signals = ", ".join(f"{s.kind} {s.strength:.2f}" for s in match.signals) if match else ""
+        score = f"{match.score:.2f} {match.verdict.value}" if match else "not a candidate"
+        lines.append(
+            f"`{row.handle}` / {row.name!r} ({row.category}, {row.account or 'n/a'} account) "
+            f"for @{person.handle} / {person.name!r}: {signals}; score {score}"
+        )
     return lines
 
 
@@ -143,6 +170,7 @@ def run(
             "per_kind": per_kind(world, scan.matches, by_key),
             "ranking": ranking(world, scan.matches, by_key),
             "face_misses": face_misses,
+            "lookalike_misses": lookalike_clones_below_likely(all_pairs.matches, by_key, world),
             "seed": seed,
             "size": size,
             "identities": len(world.people),

@@ -65,6 +65,11 @@ def per_kind_section(result: dict[str, Any]) -> list[str]:
         out.append("Face clones below likely, and why:")
         out.append("")
         out += [f"- {line}" for line in result["face_misses"]]
+    if result.get("lookalike_misses"):
+        out.append("")
+        out.append("Look-alike handle clones below likely, and why:")
+        out.append("")
+        out += [f"- {line}" for line in result["lookalike_misses"]]
     return out
 
 

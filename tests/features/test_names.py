@@ -401,7 +401,8 @@ def test_bios_are_compared_only_when_long_enough() -> None:
         ("adalovelace", "ada\u200dlovelace", "invisible characters"),
         # stored case-folded: the clone wrote adaIovelace, the platform keeps adaiovelace
         ("adalovelace", "adaiovelace", "i for l"),
-        ("emilyjones", "em1lyjones", "look-alike"),
+        ("emilyjones", "em1lyjones", "1 for i"),
+        ("hkarzai", "hkarza1", "1 for i"),
     ],
 )
 def test_lookalike_handles_are_named_as_tricks(registered: str, candidate: str, trick: str) -> None:

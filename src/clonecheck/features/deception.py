@@ -83,6 +83,10 @@ def lookalike_tricks(registered: str, candidate: str, *, handle: bool) -> tuple[
     tricks = [
         e.removeprefix("look-alike: ") for e in found if e.startswith(("look-alike", "invisible"))
     ]
+    # the whole texts read alike, so a letter the comparison saw replaced was a look-alike
+    # (``hkarza1`` for ``hkarzai``: 1 for i)
+    replaced = "replaced letter: "
+    tricks += [e.removeprefix(replaced) for e in found if e.startswith(replaced)]
     return tuple(dict.fromkeys(tricks)) or ("look-alike characters",)
 
 

@@ -406,9 +406,10 @@ def score_pair(
     name = name_signal(identity, profile, config, rarity)
     handle = handle_signal(identity, profile, config, rarity, not_a_namesake=not_a_namesake)
     signals += [s for s in (name, handle, bio) if s is not None]
-    # a look-alike reads exactly as the original: only a name or handle equal once
-    # normalised (similarity 100) can carry one
-    if any(s is not None and s.value >= 100 for s in (name, handle)):
+    # a look-alike reads exactly as the original (``lookalike_tricks`` compares what the
+    # texts read as), even where the comparison saw a replaced letter: ``hkarza1`` reads as
+    # ``hkarzai`` though it scores 92 as a handle
+    if name is not None or handle is not None:
         deception = deception_signal(identity, profile)
         if deception is not None:
             signals.append(deception)

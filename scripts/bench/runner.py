@@ -40,16 +40,22 @@ def peak_mib() -> tuple[float, float]:
     return own, children
 
 
+def matches_of_their_target(matches: Any, by_key: dict[str, Any]) -> dict[str, Any]:
+    """Row id -> the match of a clone against the person it clones (one per pair in a scan)."""
+    best: dict[str, Any] = {}
+    for match in matches:
+        row = by_key[match.profile.key]
+        if row.target == match.identity.slug:
+            best[row.id] = match
+    return best
+
+
 def face_clones_below_likely(
     world: Any, matches: Any, by_key: dict[str, Any], store: Store
 ) -> list[str]:
     """Why each face-kind clone stays below likely: no face found or too small in its photo,
     or the face distance to the registered face, with the score it got."""
-    best: dict[str, Any] = {}
-    for match in matches:
-        row = by_key[match.profile.key]
-        if row.category == "face" and row.target == match.identity.slug:
-            best[row.id] = match
+    best = matches_of_their_target(matches, by_key)
     lines = []
     for row in world.rows:
         if row.category != "face":
@@ -81,11 +87,7 @@ def face_clones_below_likely(
 def lookalike_clones_below_likely(matches: Any, by_key: dict[str, Any], world: Any) -> list[str]:
     """Each clone whose handle edit is a look-alike character but that stays below likely: its
     handle and name against the person's, its account, and the signals it got."""
-    best: dict[str, Any] = {}
-    for match in matches:
-        row = by_key[match.profile.key]
-        if row.target == match.identity.slug:
-            best[row.id] = match
+    best = matches_of_their_target(matches, by_key)
     people = {person.slug: person for person in world.people}
     lines = []
     for row in world.rows:

@@ -84,7 +84,7 @@ def serve(
     config = db.config(settings)
     asked = (platform, mastodon_server, bluesky_url, x_url, rate, allow_private)
     # without platform options the Discover button reads the defaults and tokens when pressed
-    discovery = _settings(*asked) if any(v for v in asked) else None
+    discovery = _settings(*asked) if any(asked) else None
     app = create_app(
         db.db,
         config=config,

@@ -211,6 +211,71 @@ def test_the_cli_imports_to_parquet_and_scans_it_on_a_cluster(
     assert reported == {(m.identity.slug, m.profile.key) for m in expected}
 
 
+def scan_new_twice(db: Path, *cluster: str) -> tuple[list[set[str]], list[int]]:
+    """``scan --new`` with the retention rule keeping one scan, twice, with a case opened on
+    one reported profile in between: the profile keys each scan reported, and the scans whose
+    match rows the store kept."""
+    reported: list[set[str]] = []
+    for _ in range(2):
+        scanned = CliRunner().invoke(
+            app,
+            ["--db", str(db), "scan", *cluster, "--new", "-f", "json",
+             "--set", "scan_history=1"],
+        )  # fmt: skip
+        assert scanned.exit_code in (0, 1), scanned.output
+        reported.append({m["profile"]["key"] for m in json.loads(scanned.stdout)["matches"]})
+        if len(reported) == 1:
+            opened = CliRunner().invoke(
+                app,
+                ["--db", str(db), "cases", "open", "--from-scan", "x:@tonyblair_",
+                 "-i", "tonyblair", "--as", "ana"],
+            )  # fmt: skip
+            assert opened.exit_code == 0, opened.output
+    with Store.open(db) as store:
+        kept = [r[0] for r in store.db.execute("select distinct scan_id from matches order by 1")]
+    return reported, kept
+
+
+def test_scan_new_on_a_cluster_keeps_and_forgets_what_the_single_machine_scan_does(
+    world: Path, tmp_path: Path, client: Client
+) -> None:
+    """``scan --cluster ADDRESS --new`` twice equals ``scan --new`` twice: the retention rule
+    (``scan_history`` 1) leaves the second scan's match rows only, so the second ``--new``
+    reports again what the first did, except the profile a case was opened on meanwhile."""
+    single, on_cluster = tmp_path / "single.db", tmp_path / "cluster.db"
+    shutil.copy(world / "clonecheck.db", single)
+    shutil.copy(world / "clonecheck.db", on_cluster)
+    expected_reports, expected_kept = scan_new_twice(single)
+    first, second = expected_reports
+    assert second == first - {key_of(single, "tonyblair_")} and len(second) >= 6
+    assert expected_kept == [2]
+    reports, kept = scan_new_twice(on_cluster, "--cluster", client.scheduler.address)
+    assert (reports, kept) == (expected_reports, expected_kept)
+
+
+def key_of(db: Path, handle: str) -> str:
+    with Store.open(db) as store:
+        row = store.db.execute("select key from profiles where handle = ?", [handle]).fetchone()
+    return str(row[0])
+
+
+class StopMidScan(SilentProgress):
+    """Ctrl-C when the first partition is done."""
+
+    def advance(self, amount: int = 1) -> None:
+        raise KeyboardInterrupt
+
+
+def test_a_cluster_scan_stopped_mid_way_is_left_interrupted(
+    world: Path, tmp_path: Path, client: Client
+) -> None:
+    """As on one machine, a scan stopped mid-way keeps its row, marked ``interrupted``."""
+    service = copy_of(world, tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        scan_on_cluster(service.photos, StopMidScan(), client, block=BLOCK)
+    assert [s.status for s in service.store.scans()] == ["interrupted"]
+
+
 class KillOneWorker(SilentProgress):
     """Kills one worker process (SIGKILL, as an out-of-memory killer would) when the first
     partition is done, while the others are still running."""

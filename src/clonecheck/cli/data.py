@@ -34,7 +34,6 @@ from clonecheck.report.interface import CaseMark, ReportContext
 
 if TYPE_CHECKING:  # imported when a command runs, not for `--help`
     from clonecheck.service import ImportSummary, Service
-    from clonecheck.service.scanning import ScanResult
 
 
 def parse_report_format(text: str) -> OutputFormat:
@@ -248,7 +247,10 @@ def scan(
 
     with open_service(ctx, settings) as service:
         cases = CaseService(service)
-        result = cases.filter_scan(_scan(service, identity, cluster, profiles), identity=identity)
+        result = cases.filter_scan(
+            service.scan(identity=identity, cluster=cluster, dataset=profiles),
+            identity=identity,
+        )
         if new:
             result = cases.only_new(result)
         title = f"clonecheck scan {result.scan_id}" + (f" for {identity}" if identity else "")
@@ -268,20 +270,6 @@ def scan(
         markup=False,
     )
     raise typer.Exit(1 if result.likely else 0)
-
-
-def _scan(
-    service: Service, identity: str | None, cluster: str | None, dataset: str | None
-) -> ScanResult:
-    """The scan on this machine, or on a Dask cluster (asked for, or for a Parquet crawl)."""
-    if cluster is None and dataset is None:
-        return service.scan(identity=identity)
-    from clonecheck.service.distributed import cluster_client, scan_on_cluster
-
-    with cluster_client(cluster or "local", workers=service.photos.workers()) as client:
-        return scan_on_cluster(
-            service.photos, service.progress, client, identity=identity, dataset=dataset
-        )
 
 
 def check(

@@ -248,32 +248,39 @@ def scan_on_cluster(
     with store.activity("scan") if record else nullcontext(0):
         scan_id = store.start_scan(identity, photos.config.as_dict()) if record else None
         progress.start("Scanning profiles on the cluster", total)
-        if parquet is None:
-            index = build_index(photos, identities)
-        else:
-            index = _parquet_index(photos, client, identities, parts)
-        run = _Run(photos, progress, client, index, scan_id, dataset)
-        if parquet is None:
-            run.drive(
-                (
-                    len(rows),
-                    _features(photos, {k: d for k, _, _, d in rows if d}),
-                    (candidates_in_names, [(k, h, n) for k, h, n, _ in rows]),
+        try:
+            if parquet is None:
+                index = build_index(photos, identities)
+            else:
+                index = _parquet_index(photos, client, identities, parts)
+            run = _Run(photos, progress, client, index, scan_id, dataset)
+            if parquet is None:
+                run.drive(
+                    (
+                        len(rows),
+                        _features(photos, {k: d for k, _, _, d in rows if d}),
+                        (candidates_in_names, [(k, h, n) for k, h, n, _ in rows]),
+                    )
+                    for rows in store.scan_pages(block)
                 )
-                for rows in store.scan_pages(block)
-            )
-        else:
-            run.drive(
-                (
-                    part.rows,
-                    _features(photos, parquet.photo_digests(part)),
-                    (candidates_in_parquet, part),
+            else:
+                run.drive(
+                    (
+                        part.rows,
+                        _features(photos, parquet.photo_digests(part)),
+                        (candidates_in_parquet, part),
+                    )
+                    for part in parts
                 )
-                for part in parts
-            )
+        except BaseException:
+            # as on one machine: Ctrl-C, a lost cluster or an error leaves the row interrupted
+            if scan_id is not None:
+                store.interrupt_scan(scan_id)
+            raise
+        finally:
+            progress.finish()
         if scan_id is not None:
             store.complete_scan(scan_id, total)
-        progress.finish()
     matches = [m for number in sorted(run.results) for m in run.results[number]]
     matches.sort(key=lambda m: (-m.score, m.identity.slug, m.profile.key))
     return ScanResult(

@@ -122,12 +122,37 @@ class Service:
             photos_dir=photos_dir,
         )
 
-    def scan(self, *, identity: str | None = None, record: bool = True) -> ScanResult:
+    def scan(
+        self,
+        *,
+        identity: str | None = None,
+        record: bool = True,
+        cluster: str | None = None,
+        dataset: str | None = None,
+    ) -> ScanResult:
         """Every stored profile against every identity (or one), as one recorded scan; the
-        match rows of scans older than the newest ``scan_history`` are then deleted."""
-        from clonecheck.service import scanning
+        match rows of scans older than the newest ``scan_history`` are then deleted.
 
-        result = scanning.scan(self.photos, self.progress, identity=identity, record=record)
+        With ``cluster`` (a Dask scheduler address, ``local`` or ``local:N``) or ``dataset``
+        (a Parquet crawl, scanned on ``cluster`` or local worker processes) the scan runs on
+        a Dask cluster (``distributed.scan_on_cluster``): the same matches, recorded the same
+        way, and the same retention rule after it."""
+        if cluster is None and dataset is None:
+            from clonecheck.service import scanning
+
+            result = scanning.scan(self.photos, self.progress, identity=identity, record=record)
+        else:
+            from clonecheck.service.distributed import cluster_client, scan_on_cluster
+
+            with cluster_client(cluster or "local", workers=self.photos.workers()) as client:
+                result = scan_on_cluster(
+                    self.photos,
+                    self.progress,
+                    client,
+                    identity=identity,
+                    dataset=dataset,
+                    record=record,
+                )
         if record:
             self.store.prune_scan_matches(self.config.scan_history)
         return result

@@ -17,18 +17,14 @@ from clonecheck.config import DEFAULT
 from clonecheck.match.candidates import CandidateIndex, iter_blocks
 from clonecheck.match.score import score_pair
 from clonecheck.models import (
-    HASH_KINDS,
-    Face,
-    FaceStatus,
     Identity,
     Photo,
-    PhotoFeatures,
-    Profile,
     Verdict,
 )
 
 if TYPE_CHECKING:
     from tests.conftest import SharedData
+    from tests.match.conftest import CloneVariants, MakePhoto
 
 
 @pytest.fixture(scope="module")
@@ -43,26 +39,9 @@ def real_accounts(shared_data: SharedData) -> list[tuple[str, str]]:
         ]
 
 
-def clone_variants(handle: str, name: str, rng: random.Random) -> list[Profile]:
-    """The handle and name edits clone makers use, one profile each."""
-    i = rng.randrange(1, len(handle) - 1)
-    handles = [
-        handle[:i] + handle[i] + handle[i:],  # doubled letter
-        handle[:i] + handle[i + 1 :],  # dropped letter
-        handle[: i - 1] + handle[i] + handle[i - 1] + handle[i + 1 :],  # swapped neighbours
-        handle + "1",
-        handle + "_",
-        "real" + handle,
-        handle.replace("o", "0").replace("l", "I"),
-        handle.replace("a", "а").replace("e", "е"),  # Cyrillic
-    ]
-    variants = [Profile("twitter", h, name=name) for h in handles]
-    variants.append(Profile("twitter", "x" + str(rng.randrange(10**6)), name=name))
-    variants.append(Profile("twitter", "y" + str(rng.randrange(10**6)), name=name + " 🌸"))
-    return variants
-
-
-def test_every_flagged_clone_variant_is_a_candidate(real_accounts: list[tuple[str, str]]) -> None:
+def test_every_flagged_clone_variant_is_a_candidate(
+    real_accounts: list[tuple[str, str]], clone_variants: CloneVariants
+) -> None:
     """Over 60 real accounts × 10 edits, each variant scoring possible or more is proposed."""
     rng = random.Random(7)
     people = rng.sample(real_accounts, 60)
@@ -99,24 +78,15 @@ def test_unrelated_accounts_are_rarely_candidates(real_accounts: list[tuple[str,
     assert proposed / len(crawl) < 0.05 * len(identities)
 
 
-def photo(digest: str, value: int, face: tuple[float, ...] | None = None) -> PhotoFeatures:
-    hashes = dict.fromkeys(HASH_KINDS, f"{value:016x}")
-    hashes |= {f"{kind}_mirror": f"{value ^ 0xFFFF_FFFF_FFFF_FFFF:016x}" for kind in HASH_KINDS}
-    faces = (Face(0, 50, 50, 0, face),) if face else ()
-    return PhotoFeatures(
-        digest, 100, 100, hashes, FaceStatus.FOUND if faces else FaceStatus.NO_FACE, faces
-    )
-
-
-def test_photo_and_face_indexes_find_copies_by_hash_and_embedding() -> None:
+def test_photo_and_face_indexes_find_copies_by_hash_and_embedding(make_photo: MakePhoto) -> None:
     """A photo a few bits from a registered one, or a face near a registered face, is proposed."""
-    registered = photo("a" * 64, 0, face=(0.0,) * 128)
+    registered = make_photo("a" * 64, 0, face=(0.0,) * 128)
     ada = Identity("ada", "Ada Lovelace", ("adalovelace",), (Photo("ada.jpg", "a" * 64),))
     index = CandidateIndex([ada], {registered.digest: registered}, DEFAULT)
-    near, far = photo("b" * 64, 0b1011), photo("c" * 64, 0x0F0F_F0F0_3C3C_C3C3)
+    near, far = make_photo("b" * 64, 0b1011), make_photo("c" * 64, 0x0F0F_F0F0_3C3C_C3C3)
     assert index.by_photo([near, far]) == [{0}, set()]
-    same_face = photo("d" * 64, 0x0F0F_F0F0_3C3C_C3C3, face=(0.03,) * 128)
-    other_face = photo("e" * 64, 0x0F0F_F0F0_3C3C_C3C3, face=(0.2,) * 128)
+    same_face = make_photo("d" * 64, 0x0F0F_F0F0_3C3C_C3C3, face=(0.03,) * 128)
+    other_face = make_photo("e" * 64, 0x0F0F_F0F0_3C3C_C3C3, face=(0.2,) * 128)
     assert index.by_face([same_face, other_face]) == [{0}, set()]
 
 

@@ -59,6 +59,8 @@ __all__ = [
     "compare_names",
     "fan_or_parody",
     "handle_keys",
+    "handle_name_similarity",
+    "handle_similarity",
     "name_keys",
     "normalize_text",
     "skeleton_handle",
@@ -220,7 +222,7 @@ def compare_handles(registered: str, candidate: str) -> TextComparison:
     cand_core, cand_extra = _handle_core(cand, reg)
     extra = [e for e in cand_extra if e not in reg_extra]
     same_skeleton = skeleton_handle(reg) == skeleton_handle(cand)
-    similarity = 100.0 if same_skeleton else _handle_similarity(reg, cand)
+    similarity = handle_similarity(reg, cand)
     # the candidate's core with case kept, for look-alike naming (I for l)
     cased = "".join(c for c in normalize_keep_case(cand) if c not in SEPARATORS)
     cased, digraphs = _undo_digraphs(reg, cased)
@@ -234,7 +236,17 @@ def compare_handles(registered: str, candidate: str) -> TextComparison:
     edits += _separator_edits(reg, cand)
     edits = list(dict.fromkeys(edits))
     detail = _handle_detail(similarity, edits, same_skeleton)
-    return TextComparison(round(similarity, 2), tuple(edits), detail)
+    return TextComparison(similarity, tuple(edits), detail)
+
+
+def handle_similarity(registered: str, candidate: str) -> float:
+    """``compare_handles``' similarity alone, without naming the edits: a scan's screen asks
+    it of every candidate pair and explains only the pairs it reports."""
+    reg = registered.strip().lstrip("@")
+    cand = candidate.strip().lstrip("@")
+    if reg.casefold() == cand.casefold() or skeleton_handle(reg) == skeleton_handle(cand):
+        return 100.0
+    return round(_handle_similarity(reg, cand), 2)
 
 
 def _find_core(cased: str, core: str) -> str:
@@ -249,7 +261,7 @@ def compare_handle_to_name(handle: str, name: str) -> TextComparison:
     A match at 95 or more carries the edit "handle spells the name" (or how it spells it)."""
     best = TextComparison(0.0, (), "handle unrelated to the name")
     for spelled, phrase in name_spellings(normalize_text(name).split()):
-        similarity = round(_handle_similarity(spelled, handle), 2)
+        similarity = _spelling_similarity(spelled, handle)
         if similarity > best.similarity:
             _, extra = _handle_core(handle, spelled)
             if similarity >= 95:
@@ -257,6 +269,18 @@ def compare_handle_to_name(handle: str, name: str) -> TextComparison:
             else:
                 best = TextComparison(similarity, tuple(extra), "handle resembles the name")
     return best
+
+
+def handle_name_similarity(handle: str, name: str) -> float:
+    """``compare_handle_to_name``'s similarity alone, without naming the edits."""
+    return max(
+        (_spelling_similarity(s, handle) for s, _ in name_spellings(normalize_text(name).split())),
+        default=0.0,
+    )
+
+
+def _spelling_similarity(spelled: str, handle: str) -> float:
+    return round(_handle_similarity(spelled, handle), 2)
 
 
 #: name particles a short form may leave out ("Francesca C." for "Francesca De Chiara")

@@ -14,6 +14,7 @@ from clonecheck.config import Config
 from clonecheck.match.candidates import CandidateIndex
 from clonecheck.match.rarity import NameRarity
 from clonecheck.match.score import score_pair
+from clonecheck.match.screen import PairScreen, ProfileReadings
 from clonecheck.models import FaceStatus, Identity, Match, PhotoFeatures, Profile, Verdict
 
 #: (profile key, handle, name): the cheap columns the name lookup needs
@@ -35,6 +36,8 @@ class ScanIndex:
     config: Config
     #: identity slug -> its own accounts as stored (their creation dates date the original)
     own_profiles: Mapping[str, tuple[Profile, ...]] = field(default_factory=dict)
+    #: drops the candidate pairs that cannot score above ``none`` before they are scored
+    screen: PairScreen | None = None
 
     @classmethod
     def build(
@@ -55,6 +58,7 @@ class ScanIndex:
             owned,
             config,
             dict(own_profiles or {}),
+            PairScreen(identities, config, rarity),
         )
 
     def photos_of(self, position: int) -> list[PhotoFeatures]:
@@ -127,8 +131,23 @@ def score_partition(
             continue
         digest = profile.photo.digest if profile.photo is not None else None
         profile_photo = photos.get(digest) if digest else None
+        screen = index.screen
+        readings = ProfileReadings.of(profile, index.config) if screen is not None else None
         for position in sorted(positions):
             identity = index.identities[position]
+            if (
+                screen is not None
+                and readings is not None
+                and not screen.may_match(
+                    position,
+                    identity,
+                    index.photos_of(position),
+                    profile,
+                    profile_photo,
+                    readings,
+                )
+            ):
+                continue
             match = score_pair(
                 identity,
                 index.photos_of(position),

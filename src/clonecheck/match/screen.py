@@ -1,0 +1,199 @@
+"""Which candidate pairs cannot be reported, known before they are scored in full.
+
+The candidate index (``match.candidates``) is deliberately loose: a shared word or a handle one
+letter away makes a candidate, so a large registry meets many namesakes, and at 10,000
+identities 99 % of the candidate pairs of a crawl score ``none``. Scoring one in full (every
+reading of both handles, the edits named, the sentences of the report) costs a few hundred
+microseconds; most of that is the handle comparison.
+
+``PairScreen`` bounds a pair's fused score from above with the cheap signals computed exactly
+(photo and face distances, bio, display name) and the expensive ones counted at their
+largest: the handle at full strength until the bound says it matters, then its similarity
+alone (no edits named, no namesake discount); the account evidence at the strongest the
+profile's metadata allows; no established-account or fan-page lowering. The fused score is a
+noisy-OR, increasing in every strength, so a pair whose bound stays below
+``possible_threshold`` scores ``none`` in full too, and only the others are scored by
+``score.score_pair``. A pair whose handle or name reads as the registered one through
+look-alike letters (the deception signal) is always scored in full.
+
+Sound by construction, not by tuning: ``tests/match/test_screen.py`` checks on real names that
+no pair the screen drops scores above ``none``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from clonecheck.config import Config
+from clonecheck.features import names
+from clonecheck.features.deception import lookalike_skeleton
+from clonecheck.match.account import fake_probability
+from clonecheck.match.rarity import NameRarity
+from clonecheck.match.score import bio_signal, face_signal, photo_signal, ramp_up
+from clonecheck.models import Identity, PhotoFeatures, Profile, SignalKind
+
+#: rounding room: the bound multiplies in another order than ``score.fuse``
+_EPSILON = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class _Readings:
+    """What the screen needs of one identity, computed once per scan."""
+
+    #: look-alike skeletons of the registered handles
+    handle_skeletons: frozenset[str]
+    #: look-alike skeleton of the name as a handle spells it (None without a name)
+    joined_skeleton: str | None
+    #: look-alike skeleton of the display name (None without one)
+    name_skeleton: str | None
+    #: weight a name match keeps (``NameRarity.factor``: common names weigh less)
+    commonness: float
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileReadings:
+    """What the screen needs of one profile, computed once for all its candidate pairs."""
+
+    handle_skeleton: str
+    #: None without a display name
+    name_skeleton: str | None
+    #: the most suspicion its account metadata can give (``account.assess``), 0 without any
+    account_suspicion: float
+
+    @classmethod
+    def of(cls, profile: Profile, config: Config) -> ProfileReadings:
+        return cls(
+            lookalike_skeleton(profile.handle, handle=True),
+            lookalike_skeleton(profile.name, handle=False) if profile.name.strip() else None,
+            _suspicion_bound(profile, config),
+        )
+
+
+def _suspicion_bound(profile: Profile, config: Config) -> float:
+    """The largest ``AccountEvidence.suspicion`` this profile can have, whoever it is
+    compared with: the model's, or the creation-date gap's if it has a creation date."""
+    probability = fake_probability(profile)
+    if probability is None and not profile.created_at.strip() and profile.verified is None:
+        return 0.0
+    suspicion = 0.0
+    if probability is not None:
+        suspicion = ramp_up(probability, config.account_weak, config.account_strong)
+    if profile.created_at.strip():
+        suspicion = max(suspicion, config.account_gap_strength)
+    return suspicion
+
+
+class PairScreen:
+    """Upper bounds of the fused score of (identity, profile) pairs; see the module docstring."""
+
+    def __init__(
+        self, identities: Sequence[Identity], config: Config, rarity: NameRarity | None
+    ) -> None:
+        self.config = config
+        self._rarity = rarity
+        self._readings = [self._read(identity) for identity in identities]
+
+    def _read(self, identity: Identity) -> _Readings:
+        name = identity.name.strip()
+        joined = "".join(names.normalize_text(identity.name).split()) if name else None
+        return _Readings(
+            frozenset(lookalike_skeleton(h, handle=True) for h in identity.handles),
+            lookalike_skeleton(joined, handle=True) if joined is not None else None,
+            lookalike_skeleton(identity.name, handle=False) if name else None,
+            self._rarity.factor(identity.name) if self._rarity is not None and name else 1.0,
+        )
+
+    def may_match(
+        self,
+        position: int,
+        identity: Identity,
+        identity_photos: Sequence[PhotoFeatures],
+        profile: Profile,
+        profile_photo: PhotoFeatures | None,
+        readings: ProfileReadings,
+    ) -> bool:
+        """False only when the pair certainly scores below ``possible_threshold`` (or is the
+        person's own account): then ``score_pair`` need not run."""
+        if identity.owns(profile):
+            return False
+        known = self._readings[position]
+        # texts that read alike may carry a look-alike trick (the deception signal, which
+        # ``deception.lookalike_tricks`` finds only between equal skeletons): score in full
+        if readings.handle_skeleton in known.handle_skeletons or (
+            profile.handle and readings.handle_skeleton == known.joined_skeleton
+        ):
+            return True
+        if readings.name_skeleton is not None and readings.name_skeleton == known.name_skeleton:
+            return True
+        config = self.config
+        weighted: list[float] = []
+        identity_strength = 0.0
+        if profile_photo is not None and identity_photos:
+            for found in (
+                photo_signal(identity_photos, profile_photo, config),
+                face_signal(identity_photos, profile_photo, config),
+            ):
+                if found is not None:
+                    signal = found[0]
+                    weight = (
+                        config.weight_photo
+                        if signal.kind is SignalKind.PHOTO
+                        else config.weight_face
+                    )
+                    weighted.append(weight * signal.strength)
+                    identity_strength = max(identity_strength, signal.strength)
+        bio = bio_signal(identity, profile, config)
+        if bio is not None:
+            weighted.append(config.weight_bio * bio.strength)
+        name_strength = 0.0
+        if identity.name.strip() and profile.name.strip():
+            similarity = names.compare_names(identity.name, profile.name).similarity
+            name_strength = (
+                ramp_up(similarity, config.name_weak, config.name_strong) * known.commonness
+            )
+            weighted.append(config.weight_name * name_strength)
+            identity_strength = max(identity_strength, name_strength)
+        if not profile.handle or (not identity.handles and not identity.name.strip()):
+            return self._reaches(weighted, identity_strength, readings)
+        # the handle at full strength first: most pairs are settled without comparing it
+        if not self._reaches(
+            [*weighted, config.weight_handle], max(identity_strength, 1.0), readings
+        ):
+            return False
+        handle_strength = self._handle_strength(identity, profile, known)
+        return self._reaches(
+            [*weighted, config.weight_handle * handle_strength],
+            max(identity_strength, handle_strength),
+            readings,
+        )
+
+    def _handle_strength(self, identity: Identity, profile: Profile, known: _Readings) -> float:
+        """``score.handle_signal``'s strength without the namesake discount (which only
+        lowers it)."""
+        config = self.config
+        best = 0.0
+        for handle in identity.handles:
+            similarity = names.handle_similarity(handle, profile.handle)
+            best = max(best, ramp_up(similarity, config.handle_weak, config.handle_strong))
+        if identity.name.strip():
+            similarity = names.handle_name_similarity(profile.handle, identity.name)
+            best = max(
+                best,
+                ramp_up(similarity, config.handle_weak, config.handle_strong) * known.commonness,
+            )
+        return best
+
+    def _reaches(
+        self, weighted: list[float], identity_strength: float, readings: ProfileReadings
+    ) -> bool:
+        """Whether the noisy-OR of these weighted strengths, with the most the account
+        evidence can add, may reach ``possible_threshold``."""
+        miss = 1.0
+        for value in weighted:
+            miss *= 1.0 - value
+        if identity_strength > 0:
+            miss *= (
+                1.0 - self.config.weight_account * readings.account_suspicion * identity_strength
+            )
+        return 1.0 - miss >= self.config.possible_threshold - _EPSILON

@@ -1,0 +1,170 @@
+"""The scan's screen: a candidate pair it drops must score ``none`` in full, whatever the pair.
+
+``PairScreen`` lets a scan skip full scoring for most candidate pairs. If it ever dropped a pair
+that full scoring reports, a clone would go unreported without a trace, so these tests score
+every pair in full beside the screen, on real names, bios and account metadata, with clone
+edits, namesakes, copied photos and faces, and under other settings than the defaults.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from dataclasses import replace
+from typing import TYPE_CHECKING, NamedTuple
+
+import pytest
+
+from clonecheck.config import DEFAULT, Config
+from clonecheck.match.candidates import CandidateIndex
+from clonecheck.match.rarity import NameRarity
+from clonecheck.match.score import score_pair
+from clonecheck.match.screen import PairScreen, ProfileReadings
+from clonecheck.models import AccountRef, Identity, Photo, PhotoFeatures, Profile, Verdict
+
+if TYPE_CHECKING:
+    from tests.conftest import SharedData
+    from tests.match.conftest import CloneVariants, MakePhoto
+
+
+class World(NamedTuple):
+    identities: list[Identity]
+    #: the registered photos' features by digest
+    photos: dict[str, PhotoFeatures]
+    crawl: list[Profile]
+    #: profile key -> its photo's features as a scan sees them
+    seen: dict[str, PhotoFeatures]
+
+
+def _rows(shared_data: SharedData, name: str) -> list[dict[str, str]]:
+    path = shared_data.path("profiles", "cresci2015", "data", name)
+    with path.open(newline="", encoding="utf-8", errors="replace") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _count(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
+
+
+@pytest.fixture(scope="module")
+def world(shared_data: SharedData, clone_variants: CloneVariants, make_photo: MakePhoto) -> World:
+    """120 real genuine accounts registered (bio, own account, a photo for every third), and
+    a crawl of their clones, namesakes and real strangers, with real account metadata; half
+    the clones of a person with a photo carry it, a few bits and a little face distance off."""
+    rng = random.Random(3)
+    genuine = [r for r in _rows(shared_data, "users.csv") if len(r["name"].split()) >= 2]
+    fakes = _rows(shared_data, "fusers.csv")
+    people = rng.sample(genuine, 120)
+    photos: dict[str, PhotoFeatures] = {}
+    identities = []
+    for n, row in enumerate(people):
+        registered: tuple[Photo, ...] = ()
+        if n % 3 == 0:
+            features = make_photo(f"{n:064x}", rng.getrandbits(64), face=(n / 200,) * 128)
+            photos[features.digest] = features
+            registered = (Photo(f"p{n}.jpg", features.digest),)
+        identities.append(
+            Identity(
+                slug=f"p{n}",
+                name=row["name"],
+                handles=(row["screen_name"],),
+                photos=registered,
+                own_accounts=(AccountRef("twitter", row["screen_name"]),),
+                bio=row["description"] or "",
+            )
+        )
+    crawl: list[Profile] = []
+    for identity in identities:
+        handle, first = identity.handles[0], identity.name.split()[0]
+        variants = clone_variants(handle, identity.name, rng) if len(handle) > 3 else []
+        variants += [
+            Profile(
+                "twitter",
+                f"{first}{rng.randrange(1000)}",
+                name=f"{first} {rng.choice(people)['name'].split()[-1]}",
+            ),
+            Profile(
+                "twitter",
+                f"{handle}_{rng.randrange(100)}",
+                name=" ".join(reversed(identity.name.split())),
+            ),
+            Profile(
+                "twitter",
+                f"x{rng.randrange(10**6)}",
+                name=f"{first} {identity.name.split()[-1][0]}.",
+            ),
+            Profile("twitter", f"fan{handle}", name=f"{identity.name} fan page", bio=identity.bio),
+            Profile("twitter", handle, name=identity.name),  # the person's own account
+        ]
+        for variant in variants:
+            fake = rng.choice(fakes)
+            with_metadata = rng.random() < 0.6
+            copied = identity.photos and rng.random() < 0.5
+            crawl.append(
+                replace(
+                    variant,
+                    bio=variant.bio
+                    or (identity.bio if rng.random() < 0.2 else fake["description"] or ""),
+                    followers=_count(fake["followers_count"]) if with_metadata else None,
+                    following=_count(fake["friends_count"]) if with_metadata else None,
+                    posts=_count(fake["statuses_count"]) if with_metadata else None,
+                    created_at=fake["created_at"] if with_metadata else "",
+                    photo=Photo("x.jpg", identity.photos[0].digest) if copied else None,
+                )
+            )
+    seen: dict[str, PhotoFeatures] = {}
+    for profile in crawl:
+        if profile.photo is not None and profile.photo.digest in photos:
+            registered = photos[profile.photo.digest]
+            flipped = rng.getrandbits(64) & rng.getrandbits(64) & rng.getrandbits(64)
+            face = registered.faces[0].encoding[0] + rng.choice([0.0, 0.03, 0.05, 0.2])
+            seen[profile.key] = make_photo(
+                "f" * 64, registered.hash_int("phash") ^ flipped, face=(face,) * 128
+            )
+    for row in rng.sample(genuine, 400) + rng.sample(fakes, 400):
+        crawl.append(
+            Profile("twitter", row["screen_name"], name=row["name"], bio=row["description"] or "")
+        )
+    return World(identities, photos, crawl, seen)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        DEFAULT,
+        Config(possible_threshold=0.3, likely_threshold=0.6, weight_account=1.0),
+        Config(weight_name=0.8, weight_handle=0.8, name_weak=60, handle_weak=60),
+    ],
+    ids=["defaults", "low thresholds", "heavy names"],
+)
+def test_a_dropped_pair_scores_none_in_full(world: World, config: Config) -> None:
+    identities, photos, crawl = world.identities, world.photos, world.crawl
+    rarity = NameRarity.from_names([p.name for p in crawl] * 2 + [f"{i} x{i}" for i in range(1000)])
+    index = CandidateIndex(identities, photos, config)
+    screen = PairScreen(identities, config, rarity)
+    dropped = reported = none = 0
+    unsound = []
+    for profile in crawl:
+        profile_photo = world.seen.get(profile.key)
+        readings = ProfileReadings.of(profile, config)
+        positions = index.by_name(profile.handle, profile.name)
+        if profile_photo is not None:
+            positions |= index.by_photo([profile_photo])[0] | index.by_face([profile_photo])[0]
+        for position in positions:
+            identity = identities[position]
+            registered = [photos[p.digest] for p in identity.photos if p.digest in photos]
+            match = score_pair(identity, registered, profile, profile_photo, config, rarity)
+            kept = screen.may_match(
+                position, identity, registered, profile, profile_photo, readings
+            )
+            if match.verdict is Verdict.NONE:
+                none += 1
+                dropped += not kept
+            else:
+                reported += 1
+                if not kept:
+                    unsound.append((identity.handles, profile.handle, profile.name, match.score))
+    assert unsound == []
+    assert reported > 150
+    # the screen is worth having: most pairs that score none are never scored in full
+    assert dropped > 0.5 * none

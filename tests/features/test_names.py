@@ -503,3 +503,33 @@ def test_real_peoples_handles_rarely_look_like_typos_of_their_names(
     assert len(graded) > 100
     assert len(deliberate) / len(graded) < 0.02, deliberate
     assert graded.count(deception.HandleEdit.NATURAL) / len(graded) > 0.5
+
+
+def test_the_name_bound_is_never_below_the_comparison(full_names: list[str]) -> None:
+    """``name_similarity_bound`` may stand in for ``compare_names`` in a scan's screen only if
+    it never says less: real names against each other and against their edited forms."""
+    rng = random.Random(13)
+    sample = rng.sample(full_names, 300)
+    edits: list[Callable[[str], str]] = [
+        lambda n: n,
+        lambda n: " ".join(reversed(n.split())),
+        lambda n: f"{n.split()[0]} {n.split()[-1][0]}.",
+        lambda n: n.replace("l", "I").replace("o", "0"),
+        lambda n: n.replace("a", "а"),
+        lambda n: n[:3] + n[3] + n[3:],
+        lambda n: n.upper() + " ✨",
+    ]
+    checked = 0
+    for registered in sample:
+        for candidate in [*(edit(registered) for edit in edits), *rng.sample(full_names, 20)]:
+            bound = names.name_similarity_bound(
+                names.NameForms.of(registered), names.NameForms.of(candidate)
+            )
+            if bound is None:
+                continue
+            checked += 1
+            assert bound >= names.compare_names(registered, candidate).similarity, (
+                registered,
+                candidate,
+            )
+    assert checked > 7000

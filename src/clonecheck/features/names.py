@@ -15,6 +15,7 @@ The public names of the modules below this one are handed on here too (``__all__
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, Indel, Levenshtein
@@ -392,6 +393,45 @@ def compare_names(registered: str, candidate: str) -> TextComparison:
     edits = list(dict.fromkeys(edits))
     similarity = round(similarity, 2)
     return TextComparison(similarity, tuple(edits), _name_detail(similarity, edits))
+
+
+@dataclass(frozen=True, slots=True)
+class NameForms:
+    """What ``name_similarity_bound`` needs of a display name, computed once per name."""
+
+    normalized: str
+    skeleton: str
+    #: a one-letter word beside a longer one ("Ada L."): may be a partial name
+    initials: bool
+    #: starts or ends with a word clone makers add ("official"): compared in full
+    affixed: bool
+
+    @classmethod
+    def of(cls, name: str) -> NameForms:
+        words = normalize(name)[0].split()
+        return cls(
+            " ".join(words),
+            skeleton_handle(name),
+            any(len(w) == 1 for w in words) and any(len(w) > 1 for w in words),
+            bool(words) and (words[0] in NAME_AFFIXES or words[-1] in NAME_AFFIXES),
+        )
+
+
+def name_similarity_bound(registered: NameForms, candidate: NameForms) -> float | None:
+    """At least ``compare_names(registered, candidate).similarity``, at a few C calls' cost
+    (a scan's screen asks it of every candidate pair); None where only the comparison itself
+    can say (a candidate with affix words). ``compare_names`` takes the token-sorted ratio,
+    raises it to at most the squeezed ratio, or to 90 for a partial name, then rounds."""
+    if candidate.affixed:
+        return None
+    if not registered.normalized or not candidate.normalized:
+        return 0.0
+    bound = max(
+        float(fuzz.token_sort_ratio(registered.normalized, candidate.normalized)),
+        _ratio(registered.skeleton, candidate.skeleton),
+        90.0 if candidate.initials else 0.0,
+    )
+    return bound + 0.01  # rounding to two places may add up to 0.005
 
 
 def compare_bios(registered: str, candidate: str, *, min_chars: int) -> TextComparison | None:

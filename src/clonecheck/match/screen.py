@@ -47,6 +47,7 @@ class _Readings:
     joined_skeleton: str | None
     #: look-alike skeleton of the display name (None without one)
     name_skeleton: str | None
+    name_forms: names.NameForms
     #: weight a name match keeps (``NameRarity.factor``: common names weigh less)
     commonness: float
 
@@ -58,6 +59,7 @@ class ProfileReadings:
     handle_skeleton: str
     #: None without a display name
     name_skeleton: str | None
+    name_forms: names.NameForms
     #: the most suspicion its account metadata can give (``account.assess``), 0 without any
     account_suspicion: float
 
@@ -66,6 +68,7 @@ class ProfileReadings:
         return cls(
             lookalike_skeleton(profile.handle, handle=True),
             lookalike_skeleton(profile.name, handle=False) if profile.name.strip() else None,
+            names.NameForms.of(profile.name),
             _suspicion_bound(profile, config),
         )
 
@@ -101,6 +104,7 @@ class PairScreen:
             frozenset(lookalike_skeleton(h, handle=True) for h in identity.handles),
             lookalike_skeleton(joined, handle=True) if joined is not None else None,
             lookalike_skeleton(identity.name, handle=False) if name else None,
+            names.NameForms.of(identity.name),
             self._rarity.factor(identity.name) if self._rarity is not None and name else 1.0,
         )
 
@@ -146,27 +150,35 @@ class PairScreen:
         bio = bio_signal(identity, profile, config)
         if bio is not None:
             weighted.append(config.weight_bio * bio.strength)
-        name_strength = 0.0
-        if identity.name.strip() and profile.name.strip():
-            similarity = names.compare_names(identity.name, profile.name).similarity
-            name_strength = (
-                ramp_up(similarity, config.name_weak, config.name_strong) * known.commonness
+        has_name = bool(identity.name.strip() and profile.name.strip())
+        has_handle = bool(profile.handle) and bool(identity.handles or identity.name.strip())
+        # the handle at full strength and the name at its bound first: most pairs end there
+        handle_at_most = 1.0 if has_handle else 0.0
+        bound = names.name_similarity_bound(known.name_forms, readings.name_forms)
+        if (
+            has_name
+            and bound is not None
+            and not self._reaches(
+                weighted, identity_strength, self._name(bound, known), handle_at_most, readings
             )
-            weighted.append(config.weight_name * name_strength)
-            identity_strength = max(identity_strength, name_strength)
-        if not profile.handle or (not identity.handles and not identity.name.strip()):
-            return self._reaches(weighted, identity_strength, readings)
-        # the handle at full strength first: most pairs are settled without comparing it
-        if not self._reaches(
-            [*weighted, config.weight_handle], max(identity_strength, 1.0), readings
         ):
             return False
-        handle_strength = self._handle_strength(identity, profile, known)
-        return self._reaches(
-            [*weighted, config.weight_handle * handle_strength],
-            max(identity_strength, handle_strength),
-            readings,
+        name_strength = (
+            self._name(names.compare_names(identity.name, profile.name).similarity, known)
+            if has_name
+            else 0.0
         )
+        if not self._reaches(weighted, identity_strength, name_strength, handle_at_most, readings):
+            return False
+        if not has_handle:
+            return True
+        handle_strength = self._handle_strength(identity, profile, known)
+        return self._reaches(weighted, identity_strength, name_strength, handle_strength, readings)
+
+    def _name(self, similarity: float, known: _Readings) -> float:
+        """``score.name_signal``'s strength at this similarity."""
+        config = self.config
+        return ramp_up(similarity, config.name_weak, config.name_strong) * known.commonness
 
     def _handle_strength(self, identity: Identity, profile: Profile, known: _Readings) -> float:
         """``score.handle_signal``'s strength without the namesake discount (which only
@@ -185,15 +197,20 @@ class PairScreen:
         return best
 
     def _reaches(
-        self, weighted: list[float], identity_strength: float, readings: ProfileReadings
+        self,
+        weighted: list[float],
+        identity_strength: float,
+        name: float,
+        handle: float,
+        readings: ProfileReadings,
     ) -> bool:
-        """Whether the noisy-OR of these weighted strengths, with the most the account
-        evidence can add, may reach ``possible_threshold``."""
-        miss = 1.0
+        """Whether the noisy-OR of the other signals (``weighted``: weight x strength), the
+        name's and the handle's strengths, and the most the account evidence can add (scaled
+        by the strongest identity signal), may reach ``possible_threshold``."""
+        config = self.config
+        miss = (1.0 - config.weight_name * name) * (1.0 - config.weight_handle * handle)
         for value in weighted:
             miss *= 1.0 - value
-        if identity_strength > 0:
-            miss *= (
-                1.0 - self.config.weight_account * readings.account_suspicion * identity_strength
-            )
-        return 1.0 - miss >= self.config.possible_threshold - _EPSILON
+        strongest = max(identity_strength, name, handle)
+        miss *= 1.0 - config.weight_account * readings.account_suspicion * strongest
+        return 1.0 - miss >= config.possible_threshold - _EPSILON

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from clonecheck import __version__
 from clonecheck.cli.common import (
@@ -165,6 +164,8 @@ def list_(
             "No cases" + (f" in state '{wanted}'" if wanted else "") + ".", markup=False
         )
         return
+    from rich.table import Table  # only where one is printed: a note or a move prints a line
+
     table = Table("case", "score", "verdict", "state", "identity", "profile", "assignee")
     table.add_column("opened (UTC)", no_wrap=True)
     for case in found:
@@ -191,6 +192,8 @@ def show(ctx: typer.Context, case_id: CaseId) -> None:
 
 
 def _print_case(case: Case) -> None:
+    from rich.table import Table
+
     console = make_console(sys.stdout)
     console.soft_wrap = True
     console.print(f"Case #{case.id}: {case.state.value}")

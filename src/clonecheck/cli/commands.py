@@ -18,17 +18,21 @@ from clonecheck.cli import (
     identities,
     serve,
     users,
+    values,
 )
 from clonecheck.errors import ClonecheckError
 
 
 class _Commands(TyperGroup):
     """The top-level group: errors a user can cause become one line and exit code 2, here,
-    once, whether the app runs from the console script or from typer's test runner."""
+    once, whether the app runs from the console script or from typer's test runner. Its
+    commands get plain metavars (``helptext``) and convert plain values without pydantic
+    (``values``: start-up time)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         helptext.plain_help(self)
+        values.plain_values(self)
 
     def invoke(self, ctx: Any) -> Any:
         try:

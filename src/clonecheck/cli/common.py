@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
 from clonecheck.config import Config, load_config, parse_overrides
 
 if TYPE_CHECKING:  # imported when a command runs: `--help` needs neither the store nor numpy
+    from rich.progress import Progress
+
     from clonecheck.service import Service
 
 DB_ENV = "CLONECHECK_DB"
@@ -97,32 +98,48 @@ def working(message: str, console: Console | None = None) -> Iterator[None]:
 
 
 class BarProgress:
-    """A rich progress bar on stderr when it is a terminal; silent when piped."""
+    """A rich progress bar on stderr when it is a terminal; silent when piped. Made when a
+    long step starts: every command gets one, and most never show it."""
 
     def __init__(self) -> None:
-        console = err_console()
-        self._bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            transient=True,
-            disable=not console.is_terminal,
-        )
+        self._bar: Progress | None = None
         self._task: object | None = None
 
     def start(self, label: str, total: int | None) -> None:
+        if self._bar is None:
+            self._bar = _progress_bar()
         self._bar.start()
         self._task = self._bar.add_task(label, total=total)
 
     def advance(self, amount: int = 1) -> None:
-        if self._task is not None:
+        if self._bar is not None and self._task is not None:
             self._bar.advance(self._task, amount)  # type: ignore[arg-type]
 
     def finish(self) -> None:
-        self._bar.stop()
+        if self._bar is not None:
+            self._bar.stop()
         self._task = None
+
+
+def _progress_bar() -> Progress:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    console = err_console()
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
 
 
 def actor_name(actor: str | None) -> str:

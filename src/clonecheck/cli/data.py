@@ -27,7 +27,6 @@ from clonecheck.cli.common import (
     working,
 )
 from clonecheck.errors import InputError
-from clonecheck.ingest import parse_mapping
 from clonecheck.models import Match, Verdict
 from clonecheck.report.formats import OutputFormat
 from clonecheck.report.interface import CaseMark, ReportContext
@@ -132,6 +131,7 @@ def import_(
             "(--format is the report format everywhere else)."
         )
         source_format = source_format or old_source_format
+    from clonecheck.ingest import parse_mapping  # every parser: for `import` only
     from clonecheck.service.importing import expand_import_paths
 
     field_map = parse_mapping(mapping) if mapping else None

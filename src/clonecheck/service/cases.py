@@ -294,7 +294,8 @@ class CaseService:
         return case_store.add_event(self.store, case_id, actor=_actor(actor), note=text.strip())
 
     def _record_known_bad(self, case: Case) -> None:
-        from clonecheck.features.names import skeleton_handle
+        # the handle readings alone, not the name comparisons (rapidfuzz): `cases confirm`
+        from clonecheck.features.skeleton import skeleton_handle
 
         if case.match is None:
             return

@@ -1,5 +1,6 @@
 """Thumbnails of the photos a report shows side by side, made (and kept) on first use: a crawl
-has far more photos than any report shows."""
+has far more photos than any report shows. The imaging library loads only when a thumbnail is
+made, so that ``cases evidence`` on a case whose thumbnails are kept does not pay for it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from collections.abc import Iterable
 
 from clonecheck.config import Config
 from clonecheck.errors import PhotoError
-from clonecheck.features import imaging
 from clonecheck.models import Match
 from clonecheck.store import Store
 
@@ -21,9 +21,11 @@ def thumbnails(store: Store, config: Config, matches: Iterable[Match]) -> dict[s
             wanted.append(match.identity_photo)
         if match.profile.photo and match.profile.photo.digest:
             wanted.append(match.profile.photo.digest)
-    found = store.thumbnails(wanted)
+    found = store.thumbnails(wanted) if wanted else {}
     missing = [d for d in dict.fromkeys(wanted) if d not in found]
     if missing:
+        from clonecheck.features import imaging  # Pillow and numpy: only to make one
+
         with store.transaction():
             for digest in missing:
                 data = store.photo_data(digest)

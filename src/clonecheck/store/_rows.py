@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 
 def timestamp() -> str:
@@ -18,3 +20,10 @@ def in_chunks(keys: Iterable[str], size: int = 500) -> Iterator[tuple[list[str],
     for start in range(0, len(wanted), size):
         chunk = wanted[start : start + size]
         yield chunk, ",".join("?" * len(chunk))
+
+
+def dict_rows(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+    """The rows of an executed query as dicts by column name, for the row modules that
+    speak plain SQL over ``Connection.conn``."""
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

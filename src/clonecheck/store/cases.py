@@ -1,10 +1,14 @@
 """Impersonation cases in the store: the cases, their append-only audit log, and the known-bad
 photos and handle patterns of confirmed clones.
 
-The tables are created on first use (``ensure_case_tables``, called by every function here), so
-a database made before cases existed gains them without a schema migration. ``case_events`` is
-append-only twice over: this module has no function that updates or deletes an event, and
-SQLite triggers abort any ``UPDATE`` or ``DELETE`` on it, whoever issues it.
+The tables are part of the schema (``links.create_case_tables``, schema 5), so every open store
+has them. ``case_events`` is append-only twice over: this module has no function that updates or
+deletes an event, and SQLite triggers abort any ``UPDATE`` or ``DELETE`` on it, whoever issues it.
+
+Plain SQL over the store's ``conn``, without sqlite-utils' table API: the case commands a
+support agent runs all day (``cases list``, ``show``, ``note``, ``assign``, the moves) then never
+import sqlite-utils, which imports numpy (about half a second of CPU at every start; issue 17).
+Every write here runs inside ``store.transaction()``.
 
 A case keeps the match as it was when opened (``match_json``), so its evidence survives later
 re-imports and re-scans of the profile.
@@ -17,7 +21,6 @@ them would spread one invariant (a case and its log never disagree) over several
 from __future__ import annotations
 
 import json
-import weakref
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -36,13 +39,11 @@ from clonecheck.models import (
     SignalKind,
     Verdict,
 )
-from clonecheck.store import Store, links
+from clonecheck.store import Store
+from clonecheck.store._rows import dict_rows
 from clonecheck.store.profiles import _profile_record
 
 APPEND_ONLY_MESSAGE = "case_events is append-only"
-
-#: stores whose case tables are known to exist, so ``ensure_case_tables`` runs its DDL once
-_READY: weakref.WeakSet[Store] = weakref.WeakSet()
 
 #: ``cases.resolution``: how the case was last decided (kept through "closed")
 RESOLVED_DISMISSED = "dismissed"
@@ -54,14 +55,15 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def ensure_case_tables(store: Store) -> None:
-    """Create the case tables, indexes and append-only triggers if they are missing."""
-    if store in _READY:
-        return
-    with store.transaction():
-        # the schema (``links.py``) has them from schema 5; a store opened before keeps them
-        links.create_case_tables(store.db)
-    _READY.add(store)
+def _insert(store: Store, table: str, record: Mapping[str, Any], *, ignore: bool = False) -> int:
+    """Insert one row (inside the caller's transaction); its rowid."""
+    names = ", ".join(f'"{name}"' for name in record)
+    marks = ", ".join("?" * len(record))
+    verb = "insert or ignore" if ignore else "insert"
+    cursor = store.conn.execute(
+        f"{verb} into {table} ({names}) values ({marks})", list(record.values())
+    )
+    return int(cursor.lastrowid or 0)
 
 
 # --- cases ---------------------------------------------------------------------------------
@@ -77,12 +79,12 @@ def open_case(
     reason: str = "",
 ) -> Case:
     """Insert a new open case for ``match`` and its opening event, in one transaction."""
-    ensure_case_tables(store)
     opened_at = now()
     with store.transaction():
         _keep_profile(store, match.profile, opened_at)
-        table = store.db.table("cases")
-        table.insert(
+        case_id = _insert(
+            store,
+            "cases",
             {
                 "identity_slug": match.identity.slug,
                 "profile_key": match.profile.key,
@@ -95,9 +97,8 @@ def open_case(
                 "verdict": str(match.verdict),
                 "evidence_digest": evidence_digest,
                 "match_json": match_to_json(match),
-            }
+            },
         )
-        case_id = int(table.last_pk or 0)
         _insert_event(
             store,
             CaseEvent(case_id, opened_at, actor, None, CaseState.OPEN, reason, note),
@@ -108,26 +109,27 @@ def open_case(
 def _keep_profile(store: Store, profile: Profile, at: str) -> None:
     """A case's profile is a row of ``profiles`` (the case links to it): a reported account
     that no crawl holds is added as reported; a stored one is left as it is."""
-    if store.db.execute("select 1 from profiles where key = ?", [profile.key]).fetchone():
+    if store.conn.execute("select 1 from profiles where key = ?", [profile.key]).fetchone():
         return
     record = _profile_record(profile)
     digest = record.get("photo_digest")
     if (
         digest
-        and not store.db.execute("select 1 from photos where digest = ?", [digest]).fetchone()
+        and not store.conn.execute("select 1 from photos where digest = ?", [digest]).fetchone()
     ):
         record["photo_digest"] = None
-    store.db.table("profiles").insert(
-        {**record, "source_file": "reported", "imported_at": at, "updated_at": at}
+    _insert(
+        store,
+        "profiles",
+        {**record, "source_file": "reported", "imported_at": at, "updated_at": at},
     )
 
 
 def get_case(store: Store, case_id: int) -> Case:
     """The case with its match and full history; NotFoundError names the known ids."""
-    ensure_case_tables(store)
-    rows = list(store.db.table("cases").rows_where("id = ?", [case_id]))
+    rows = dict_rows(store.conn.execute("select * from cases where id = ?", [case_id]))
     if not rows:
-        count = store.db.table("cases").count
+        count = store.conn.execute("select count(*) from cases").fetchone()[0]
         hint = "no cases yet" if not count else "list them with `clonecheck cases list`"
         raise NotFoundError(f"no case #{case_id}; {hint}")
     return _case_from_row(rows[0], events=tuple(case_events(store, case_id)))
@@ -135,17 +137,15 @@ def get_case(store: Store, case_id: int) -> Case:
 
 def list_cases(store: Store, state: CaseState | None = None) -> list[Case]:
     """Cases (without their history), highest score first, then oldest first."""
-    ensure_case_tables(store)
-    where, args = ("state = ?", [str(state)]) if state is not None else (None, [])
-    rows = store.db.table("cases").rows_where(where, args, order_by="score desc, id")
-    return [_case_from_row(row) for row in rows]
+    where, args = (" where state = ?", [str(state)]) if state is not None else ("", [])
+    cursor = store.conn.execute(f"select * from cases{where} order by score desc, id", args)
+    return [_case_from_row(row) for row in dict_rows(cursor)]
 
 
 def active_case_ids(store: Store, identity_slug: str | None, profile_key: str) -> list[int]:
     """Cases of this (identity, profile) pair still being handled: open, confirmed, reported."""
-    ensure_case_tables(store)
     states = [str(CaseState.OPEN), str(CaseState.CONFIRMED), str(CaseState.REPORTED)]
-    rows = store.db.execute(
+    rows = store.conn.execute(
         "select id from cases where identity_slug is ? and profile_key = ? "
         "and state in (?, ?, ?) order by id",
         [identity_slug, profile_key, *states],
@@ -156,15 +156,15 @@ def active_case_ids(store: Store, identity_slug: str | None, profile_key: str) -
 def newest_cases(store: Store) -> dict[tuple[str | None, str], tuple[int, str]]:
     """(identity slug, profile key) -> (id, state) of the newest case on each pair, for the
     reports that say whether the team already has a match."""
-    ensure_case_tables(store)
-    rows = store.db.execute("select id, identity_slug, profile_key, state from cases order by id")
+    rows = store.conn.execute("select id, identity_slug, profile_key, state from cases order by id")
     return {(slug, str(key)): (int(case_id), str(state)) for case_id, slug, key, state in rows}
 
 
 def case_events(store: Store, case_id: int) -> list[CaseEvent]:
     """A case's audit log, oldest first."""
-    ensure_case_tables(store)
-    rows = store.db.table("case_events").rows_where("case_id = ?", [case_id], order_by="id")
+    rows = dict_rows(
+        store.conn.execute("select * from case_events where case_id = ? order by id", [case_id])
+    )
     return [
         CaseEvent(
             case_id=int(r["case_id"]),
@@ -215,8 +215,11 @@ def transition(
         changes["resolution"] = RESOLVED_DISMISSED
     elif to_state is CaseState.OPEN:
         changes["resolution"] = None
+    assignments = ", ".join(f"{column} = ?" for column in changes)
     with store.transaction():
-        store.db.table("cases").update(case_id, changes)
+        store.conn.execute(
+            f"update cases set {assignments} where id = ?", [*changes.values(), case_id]
+        )
         _insert_event(store, event)
     return event
 
@@ -229,13 +232,15 @@ def set_assignee(store: Store, case_id: int, assignee: str | None, *, actor: str
         note += f" (was {case.assignee})"
     event = CaseEvent(case_id, now(), actor, case.state, case.state, "", note)
     with store.transaction():
-        store.db.table("cases").update(case_id, {"assignee": assignee})
+        store.conn.execute("update cases set assignee = ? where id = ?", [assignee, case_id])
         _insert_event(store, event)
     return event
 
 
 def _insert_event(store: Store, event: CaseEvent) -> None:
-    store.db.table("case_events").insert(
+    _insert(
+        store,
+        "case_events",
         {
             "case_id": event.case_id,
             "at": event.at,
@@ -244,7 +249,7 @@ def _insert_event(store: Store, event: CaseEvent) -> None:
             "to_state": str(event.to_state),
             "reason": event.reason,
             "note": event.note,
-        }
+        },
     )
 
 
@@ -254,8 +259,7 @@ def _insert_event(store: Store, event: CaseEvent) -> None:
 def dismissed_pairs(store: Store) -> dict[tuple[str | None, str], str]:
     """(identity slug, profile key) -> evidence digest of every pair dismissed (and perhaps
     closed since) and not reopened."""
-    ensure_case_tables(store)
-    rows = store.db.execute(
+    rows = store.conn.execute(
         "select identity_slug, profile_key, evidence_digest from cases "
         "where resolution = ? and state in (?, ?) order by id",
         [RESOLVED_DISMISSED, str(CaseState.DISMISSED), str(CaseState.CLOSED)],
@@ -267,26 +271,24 @@ def add_known_bad(
     store: Store, case_id: int, *, photo_digest: str | None, handle_skeleton: str | None
 ) -> None:
     """Record a confirmed clone's photo digest and handle skeleton as known-bad."""
-    ensure_case_tables(store)
     rows = [
         {"kind": kind, "value": value, "case_id": case_id}
         for kind, value in (("photo", photo_digest), ("handle", handle_skeleton))
         if value
     ]
     with store.transaction():
-        store.db.table("known_bad").insert_all(rows, ignore=True)
+        for row in rows:
+            _insert(store, "known_bad", row, ignore=True)
 
 
 def remove_known_bad(store: Store, case_id: int) -> None:
     """Forget what a case taught (it was reopened: no longer a confirmed clone)."""
-    ensure_case_tables(store)
     with store.transaction():
-        store.db.table("known_bad").delete_where("case_id = ?", [case_id])
+        store.conn.execute("delete from known_bad where case_id = ?", [case_id])
 
 
 def _known_bad(store: Store, kind: str) -> dict[str, int]:
-    ensure_case_tables(store)
-    rows = store.db.execute(
+    rows = store.conn.execute(
         "select value, min(case_id) from known_bad where kind = ? group by value", [kind]
     ).fetchall()
     return {str(value): int(case_id) for value, case_id in rows}

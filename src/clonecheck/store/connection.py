@@ -7,6 +7,12 @@ them reaches SQLite through the ``db`` attribute and ``transaction()`` defined h
 table by table in the row modules, because a migration creates every missing table in one
 transaction and bumps one ``user_version`` for the file.
 
+The connection is the standard library's ``sqlite3`` (``conn``); sqlite-utils' ``Database``
+(``db``: its table API, for creating tables, inserts and upserts) is made over the same
+connection the first time a row class asks for it. Importing sqlite-utils imports numpy, about
+half a second of CPU, and a command that only reads and writes cases (``store/cases.py``, plain
+SQL over ``conn``) needs neither: opening a file whose schema is current touches ``conn`` only.
+
 Over the project's 400-line guide on purpose, for that reason: the schema and every
 migration step are one history.
 """
@@ -21,13 +27,14 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
-from typing import Self
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Self
 
 from clonecheck.errors import StoreError
-from clonecheck.store import links, team
+
+if TYPE_CHECKING:  # imported by ``Connection.db`` when first used (start-up: numpy)
+    import sqlite_utils
 
 #: 2 added ``photo_crops``; every table is created if missing, so older files upgrade in place.
 #: 3 added the profile columns ``posts``, ``verified`` and ``default_photo`` (account evidence),
@@ -104,14 +111,23 @@ class Connection:
     """An open clonecheck database file (or in-memory database) with its schema up to date."""
 
     def __init__(
-        self, db: sqlite_utils.Database, path: Path | None, wait: float = DEFAULT_LOCK_WAIT
+        self, conn: sqlite3.Connection, path: Path | None, wait: float = DEFAULT_LOCK_WAIT
     ) -> None:
-        self.db = db
+        #: the SQLite connection; a write through it belongs inside ``transaction()``
+        self.conn = conn
         self.path = path
         #: seconds a writer waits for another writer before giving up with a StoreError
         self.wait = wait
         #: where "waiting for ..." goes; the web app or a test may point it elsewhere
         self.notice: Callable[[str], None] = _stderr_notice
+
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils over ``conn``, for the row classes that use its table API; made on
+        first use, so that a command that never asks for it never imports it (nor numpy)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     # --- opening -------------------------------------------------------------------------
 
@@ -133,13 +149,10 @@ class Connection:
         try:
             # a statement outside ``transaction()`` waits the whole bound inside SQLite
             conn = sqlite3.connect(str(target), timeout=bound)
-            db = sqlite_utils.Database(conn)
-            store = cls(db, target, bound)
+            store = cls(conn, target, bound)
+            store._pragmas()
             store._wal()
-            db.execute("PRAGMA foreign_keys=ON")
-            db.execute("PRAGMA synchronous=NORMAL")
-            # deleted rows are zeroed, not left in free pages (a removed person's data)
-            db.execute("PRAGMA secure_delete=ON")
+            conn.execute("PRAGMA synchronous=NORMAL")
             store._migrate()
             store._count_changes()
         except sqlite3.DatabaseError as error:
@@ -152,15 +165,23 @@ class Connection:
     @classmethod
     def memory(cls) -> Self:
         """An in-memory store, for ``check`` runs that must not touch the disk and for tests."""
-        store = cls(sqlite_utils.Database(memory=True), None)
-        store.db.execute("PRAGMA foreign_keys=ON")
-        store.db.execute("PRAGMA secure_delete=ON")
+        store = cls(sqlite3.connect(":memory:"), None)
+        store._pragmas()
         store._migrate()
         store._count_changes()
         return store
 
+    def _pragmas(self) -> None:
+        """The settings of every connection, to a file or in memory."""
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        # deleted rows are zeroed, not left in free pages (a removed person's data)
+        self.conn.execute("PRAGMA secure_delete=ON")
+        # sqlite-utils sets this when it wraps a connection; set here, the connection behaves
+        # the same whether or not ``db`` is ever made (a REPLACE fires the delete triggers)
+        self.conn.execute("PRAGMA recursive_triggers=on")
+
     def close(self) -> None:
-        self.db.close()
+        self.conn.close()
 
     def __enter__(self) -> Self:
         return self
@@ -171,7 +192,7 @@ class Connection:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """All-or-nothing: commits on success, rolls back everything on any exception."""
-        conn = self.db.conn
+        conn = self.conn
         if conn.in_transaction:
             yield
             return
@@ -186,19 +207,19 @@ class Connection:
     def _wal(self) -> None:
         """WAL mode (readers never wait for a writer). Switching a new file to it needs the
         lock for a moment, so it waits like any writer; an existing WAL file needs nothing."""
-        mode = self.db.execute("PRAGMA journal_mode").fetchone()[0]
+        mode = self.conn.execute("PRAGMA journal_mode").fetchone()[0]
         if str(mode).lower() != "wal":
-            self._wait_for_lock(lambda: self.db.execute("PRAGMA journal_mode=WAL"))
+            self._wait_for_lock(lambda: self.conn.execute("PRAGMA journal_mode=WAL"))
 
     def _begin_immediate(self) -> None:
-        conn = self.db.conn
+        conn = self.conn
         self._wait_for_lock(lambda: conn.execute("BEGIN IMMEDIATE"))
 
     def _wait_for_lock(self, attempt: Callable[[], object]) -> None:
         """Run ``attempt`` (a statement that takes the write lock), waiting while another
         writer holds it: first briefly and silently, then saying once who holds it, up to
         ``wait`` seconds; then a one-line ``StoreError``."""
-        conn = self.db.conn
+        conn = self.conn
         deadline = time.monotonic() + self.wait
         slice_ms = min(_FIRST_TRY_MS, int(self.wait * 1000))
         told = False
@@ -233,14 +254,14 @@ class Connection:
         """(registry changes, profile name changes) so far, by any process: while both stay
         the same, the identities (with their handles, photos and own accounts) and the
         profiles' names are what they were, and what was built from them still holds."""
-        counts = dict(self.db.execute("select kind, n from changes").fetchall())
+        counts = dict(self.conn.execute("select kind, n from changes").fetchall())
         return int(counts.get("identities", 0)), int(counts.get("profiles", 0))
 
     def _count_changes(self) -> None:
         """The ``changes`` counters and the triggers that bump them (in the writer's own
         transaction), created on the first open that misses them: they are no part of the
         numbered schema, and a table rebuilt by a migration loses its triggers."""
-        present = self.db.execute(
+        present = self.conn.execute(
             "select count(*) from sqlite_master where type = 'trigger' and name like 'changes_%'"
         ).fetchone()[0]
         triggers = [
@@ -256,14 +277,14 @@ class Connection:
         if present == len(triggers):
             return
         with self.transaction():
-            self.db.execute(
+            self.conn.execute(
                 "create table if not exists changes (kind text primary key, n integer not null)"
             )
-            self.db.execute(
+            self.conn.execute(
                 "insert or ignore into changes (kind, n) values ('identities', 0), ('profiles', 0)"
             )
             for name, event, kind in triggers:
-                self.db.execute(
+                self.conn.execute(
                     f"create trigger if not exists {name} after {event} "
                     f"begin update changes set n = n + 1 where kind = '{kind}'; end"
                 )
@@ -317,7 +338,7 @@ class Connection:
         return f"the {what} that started at {clock} (pid {pid})"
 
     def _migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"database schema {version} is newer than this clonecheck understands "
@@ -325,6 +346,9 @@ class Connection:
             )
         if version == SCHEMA_VERSION:
             return
+        # a migration creates and rebuilds tables with sqlite-utils' table API
+        from clonecheck.store import links, team
+
         if version == 0 and self.db.table_names() and "identities" not in self.db.table_names():
             raise StoreError(
                 f"{self.path} already holds other tables and is not a clonecheck database; "

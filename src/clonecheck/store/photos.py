@@ -122,9 +122,10 @@ class PhotoRows(Connection):
         self.db.table("photos").update(digest, {"thumbnail": thumbnail})
 
     def thumbnails(self, digests: Iterable[str]) -> dict[str, bytes]:
+        """Stored thumbnails by digest (plain SQL: an evidence pack needs no sqlite-utils)."""
         result: dict[str, bytes] = {}
         for digest in dict.fromkeys(digests):
-            row = self.db.execute(
+            row = self.conn.execute(
                 "select thumbnail from photos where digest = ?", [digest]
             ).fetchone()
             if row is not None and row[0] is not None:

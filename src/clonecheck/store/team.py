@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:  # the callers hand in their store's ``db``; importing it costs numpy
+    import sqlite_utils
 
 #: the name the secrets file is attached under
 SCHEMA = "team"

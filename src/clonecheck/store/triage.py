@@ -15,7 +15,7 @@ from typing import Any
 
 from clonecheck.models import Case, CaseState, Match, Signal, SignalKind, Verdict
 from clonecheck.store import Store
-from clonecheck.store.cases import _case_from_row, ensure_case_tables
+from clonecheck.store.cases import _case_from_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +93,6 @@ def awaiting_triage(
 ) -> tuple[list[StoredMatch], int]:
     """One page of the scan results awaiting triage, highest score first, and how many there
     are in all."""
-    ensure_case_tables(store)
     where, args = _where(filters, case=False)
     total = int(store.db.execute(f"select count(*) {_AWAITING} and {where}", args).fetchone()[0])
     page = "" if limit is None else f" limit {int(limit)} offset {int(offset)}"
@@ -150,7 +149,6 @@ def find_cases(
 ) -> tuple[list[Case], int]:
     """One page of the cases that pass ``filters``, highest score first then oldest, and how
     many there are in all."""
-    ensure_case_tables(store)
     where, args = _where(filters, case=True)
     total = int(store.db.execute(f"select count(*) {_CASES} where {where}", args).fetchone()[0])
     page = "" if limit is None else f" limit {int(limit)} offset {int(offset)}"
@@ -163,7 +161,6 @@ def find_cases(
 
 def case_counts(store: Store, filters: Filters) -> dict[CaseState, int]:
     """How many cases are in each state, under ``filters`` but for the state."""
-    ensure_case_tables(store)
     where, args = _where(
         Filters(filters.person, filters.platform, filters.text, "", filters.assignee), case=True
     )

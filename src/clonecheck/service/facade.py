@@ -69,6 +69,13 @@ class Service:
             photo_names=photo_names,
         )
 
+    def register_file(self, path: Path) -> list[Identity]:
+        """Register everyone a CSV or JSON Lines file lists, all or none; an error names the
+        file and the line (``registration.register_file``)."""
+        from clonecheck.service import registration
+
+        return registration.register_file(self.photos, self.progress, path)
+
     def identities(self) -> list[Identity]:
         return self.store.identities()
 

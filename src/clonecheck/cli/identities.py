@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from clonecheck.cli.common import ActorOption, actor_name, err_console, open_service, working
+from clonecheck.errors import InputError
 from clonecheck.models import Identity
 from clonecheck.report.table import make_console
 
@@ -18,7 +20,13 @@ app = typer.Typer(help="List, show, edit and remove registered identities.", no_
 
 def register(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help='The person\'s display name, e.g. "Ada Lovelace".')],
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            help='The person\'s display name, e.g. "Ada Lovelace" (or --from-file).',
+            show_default=False,
+        ),
+    ] = None,
     handle: Annotated[
         list[str] | None, typer.Option("--handle", help="A handle the person uses (repeatable).")
     ] = None,
@@ -38,8 +46,40 @@ def register(
     slug: Annotated[
         str | None, typer.Option("--slug", help="Key for the identity (default: first handle).")
     ] = None,
+    from_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-file",
+            metavar="FILE",
+            help="Register everyone a CSV file (columns name, handles, photos, own, bio, "
+            "slug) or JSON Lines file (.jsonl) lists, all or none, instead of one person.",
+        ),
+    ] = None,
 ) -> None:
-    """Register a person: name, handles, photos and the accounts that are really theirs."""
+    """Register a person: name, handles, photos and the accounts that are really theirs; or
+    everyone a file lists (--from-file)."""
+    if from_file is not None:
+        if name is not None:
+            raise InputError(
+                f"give a name or --from-file, not both: {name!r} would be registered besides "
+                f"the people of {from_file}"
+            )
+        one = [o for o, v in (("--handle", handle), ("--photo", photo), ("--own", own),
+                              ("--bio", bio), ("--slug", slug)) if v]  # fmt: skip
+        if one:
+            from clonecheck.service.registration import COLUMNS
+
+            raise InputError(
+                f"with --from-file each person's details are the file's columns "
+                f"({', '.join(COLUMNS)}): leave out {', '.join(one)}"
+            )
+        _register_file(ctx, from_file)
+        return
+    if name is None:
+        raise InputError(
+            'a name is required: clonecheck register "Full Name" --handle ... (or '
+            "--from-file people.csv for a list of people)"
+        )
     with (
         open_service(ctx) as service,
         working(f"Registering {name}: reading {len(photo or [])} photo(s), finding the face"),
@@ -50,6 +90,19 @@ def register(
     err_console().print(
         f"Registered {identity.name} as {identity.slug!r}: {len(identity.handles)} handle(s), "
         f"{len(identity.photos)} photo(s), {len(identity.own_accounts)} own account(s)."
+    )
+
+
+def _register_file(ctx: typer.Context, path: Path) -> None:
+    """``register --from-file``: everyone in the file, all or none, with a progress bar while
+    the photos are read and their faces found."""
+    with open_service(ctx) as service:
+        people = service.register_file(path)
+    err_console().print(
+        f"Registered {len(people):,} {'person' if len(people) == 1 else 'people'} from {path}: "
+        f"{sum(len(p.handles) for p in people):,} handle(s), "
+        f"{sum(len(p.photos) for p in people):,} photo(s), "
+        f"{sum(len(p.own_accounts) for p in people):,} own account(s)."
     )
 
 

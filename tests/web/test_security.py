@@ -37,6 +37,8 @@ PAGES = [
     "/cases/1",
     "/cases/1/evidence",
     "/cases/1/evidence.pdf",
+    "/cases/1/evidence-internal",
+    "/cases/1/evidence-internal.pdf",
     "/check",
     "/identities",
 ]

@@ -4,11 +4,13 @@ checks with an uploaded photo, evidence packs, identity pages, and errors shown 
 
 from __future__ import annotations
 
+import io
 import re
 import sqlite3
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from starlette.testclient import TestClient
 from web_helpers import SAMPLES, alert, case_count, csrf_of, events, sign_in
 
@@ -228,6 +230,61 @@ def test_evidence_pack_downloads_as_pdf(client: TestClient) -> None:
         'attachment; filename="clonecheck-case-1.pdf"'
     )
     assert response.content.startswith(b"%PDF-")
+
+
+#: a note only the team may read: the internal pack carries it, the platform's never
+TEAM_NOTE = "the reporter is her agent, call back Tuesday"
+
+
+def _pack_text(response_content: bytes, pack: str) -> str:
+    if pack.endswith(".pdf"):
+        reader = PdfReader(io.BytesIO(response_content))
+        return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    return response_content.decode("utf-8")
+
+
+@pytest.mark.parametrize("suffix", ["", ".pdf"])
+def test_agents_download_the_pack_with_the_internal_history(
+    client: TestClient, suffix: str
+) -> None:
+    """Beside the platform's pack, the case page offers an agent the pack with the internal
+    history (`cases evidence --internal`): the assignee and who did what, with the notes. The
+    platform's pack, still the first link, holds none of it; the file names tell them apart."""
+    token = sign_in(client, "ana")
+    posted = client.post(f"{CASE}/note", data={"note": TEAM_NOTE, "csrf_token": token})
+    assert posted.status_code == 303
+    client.post(f"{CASE}/assign", data={"assignee": "ana", "csrf_token": token})
+    page = client.get(CASE).text
+    assert f'href="{CASE}/evidence-internal{suffix}"' in page
+    assert page.index(f'href="{CASE}/evidence"') < page.index(f'href="{CASE}/evidence-internal"')
+
+    internal = client.get(f"{CASE}/evidence-internal{suffix}")
+    assert internal.status_code == 200
+    extension = suffix or ".html"
+    assert internal.headers["content-disposition"] == (
+        f'attachment; filename="clonecheck-case-1-internal{extension}"'
+    )
+    text = _pack_text(internal.content, suffix)
+    assert "History" in text and "Assignee" in text
+    assert TEAM_NOTE in text
+
+    platform = _pack_text(client.get(f"{CASE}/evidence{suffix}").content, suffix)
+    assert "eiIeencollins" in platform
+    for private in ("History", "Assignee", TEAM_NOTE):
+        assert private not in platform, private
+
+
+def test_viewers_get_the_platform_pack_only(client: TestClient) -> None:
+    """A viewer is offered no internal pack, and asking for one by its address is refused
+    with 403; the platform's pack downloads as before."""
+    sign_in(client, "vic")
+    page = client.get(CASE).text
+    assert "evidence-internal" not in page
+    for path in (f"{CASE}/evidence-internal", f"{CASE}/evidence-internal.pdf"):
+        refused = client.get(path)
+        assert refused.status_code == 403
+        assert "History" not in refused.text
+    assert client.get(f"{CASE}/evidence").status_code == 200
 
 
 def test_identity_pages(client: TestClient) -> None:

@@ -296,8 +296,11 @@ async def case_note(ctx: Ctx) -> Response:
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
-async def _evidence_download(ctx: Ctx, pack_format: PackFormat) -> Response:
-    """The evidence pack the CLI writes (``cases evidence``), as a download."""
+async def _evidence_download(
+    ctx: Ctx, pack_format: PackFormat, *, internal: bool = False
+) -> Response:
+    """The evidence pack the CLI writes (``cases evidence``, with ``--internal`` when
+    ``internal``), as a download; the internal one's file name says so."""
     case_id = _case_id(ctx)
 
     def load(service: Service) -> tuple[Case, dict[str, bytes]]:
@@ -306,9 +309,14 @@ async def _evidence_download(ctx: Ctx, pack_format: PackFormat) -> Response:
 
     case, photos = await ctx.call(load)
     pack = render_evidence(
-        case, photos, pack_format, generated_at=datetime.now(UTC), tool_version=__version__
+        case,
+        photos,
+        pack_format,
+        generated_at=datetime.now(UTC),
+        tool_version=__version__,
+        internal=internal,
     )
-    filename = f"clonecheck-case-{case_id}.{pack_format.value}"
+    filename = f"clonecheck-case-{case_id}{'-internal' if internal else ''}.{pack_format.value}"
     return Response(
         pack,
         media_type=pack_format.media_type,
@@ -326,6 +334,19 @@ async def case_evidence(ctx: Ctx) -> Response:
 async def case_evidence_pdf(ctx: Ctx) -> Response:
     """The same evidence pack as a PDF (``cases evidence ID -o pack.pdf``)."""
     return await _evidence_download(ctx, PackFormat.PDF)
+
+
+@page(Role.AGENT)
+async def case_evidence_internal(ctx: Ctx) -> Response:
+    """The pack with what stays with the team, the assignee and the history with names and
+    notes (``cases evidence ID --internal``): for the agents who handle cases."""
+    return await _evidence_download(ctx, PackFormat.HTML, internal=True)
+
+
+@page(Role.AGENT)
+async def case_evidence_internal_pdf(ctx: Ctx) -> Response:
+    """The internal pack as a PDF."""
+    return await _evidence_download(ctx, PackFormat.PDF, internal=True)
 
 
 # --- check one account, open a case ---------------------------------------------------------
@@ -540,6 +561,16 @@ ROUTES: list[BaseRoute] = [
     Route("/cases/{case_id:int}/note", case_note, methods=["POST"], name="case_note"),
     Route("/cases/{case_id:int}/evidence", case_evidence, name="case_evidence"),
     Route("/cases/{case_id:int}/evidence.pdf", case_evidence_pdf, name="case_evidence_pdf"),
+    Route(
+        "/cases/{case_id:int}/evidence-internal",
+        case_evidence_internal,
+        name="case_evidence_internal",
+    ),
+    Route(
+        "/cases/{case_id:int}/evidence-internal.pdf",
+        case_evidence_internal_pdf,
+        name="case_evidence_internal_pdf",
+    ),
     Route("/check", check_page, name="check_page"),
     Route("/check", check, methods=["POST"], name="check"),
     Route("/identities", identities, name="identities"),

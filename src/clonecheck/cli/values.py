@@ -1,8 +1,9 @@
 """Option and argument values without pydantic, where the standard library does the same.
 
 Typer (0.28 on) converts every value of a command with a pydantic ``TypeAdapter``: the first
-option of any command imports pydantic, about 0.3 s of CPU, more than the rest of ``clonecheck
-cases note`` (issue 17: the case commands an agent runs all day start in under 0.5 s). Most of
+option of any command (``--help``'s own, unset, included) imports pydantic: 0.1 s of CPU with
+bytecode caches, 0.3 s without, as much as typer itself or more (issue 17: the case commands an
+agent runs all day start in under 0.5 s; docs/benchmarks.md, "Start-up"). Most of
 our values need nothing of it: a word stays a word, ``12`` becomes 12, a path a ``Path``, ``pdf``
 a member of an enum. ``plain_values`` gives each parameter of those kinds a conversion that
 does exactly that, and hands everything else to typer's own conversion, which loads pydantic as

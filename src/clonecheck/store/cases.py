@@ -7,7 +7,7 @@ deletes an event, and SQLite triggers abort any ``UPDATE`` or ``DELETE`` on it, 
 
 Plain SQL over the store's ``conn``, without sqlite-utils' table API: the case commands a
 support agent runs all day (``cases list``, ``show``, ``note``, ``assign``, the moves) then never
-import sqlite-utils, which imports numpy (about half a second of CPU at every start; issue 17).
+import sqlite-utils, which imports numpy (more CPU than the rest of the command; issue 17).
 Every write here runs inside ``store.transaction()``.
 
 A case keeps the match as it was when opened (``match_json``), so its evidence survives later

@@ -13,8 +13,8 @@ from functools import lru_cache
 from clonecheck.features.names import compare_handles, compare_names
 from clonecheck.features.text import (
     ASCII_DIGRAPHS,
-    ASCII_LOOKALIKES,
     CACHE_SIZE,
+    LOOKALIKE_TABLE,
     TextComparison,
     is_invisible,
     latin_lookalike,
@@ -34,14 +34,15 @@ def lookalike_skeleton(text: str, *, handle: bool) -> str:
     text = unicodedata.normalize("NFKC", text.strip())
     if handle:
         text = text.lstrip("@")
-    mapped = []
-    for char in text:
-        if is_invisible(char):
-            continue
-        latin = latin_lookalike(char) if char.isalpha() else None
-        mapped.append(latin if latin is not None else char)
-    folded = "".join(mapped).replace("I", "l").casefold()
-    folded = "".join(ASCII_LOOKALIKES.get(c, c) for c in folded)
+    if not text.isascii():  # ASCII has no invisible or other-script characters
+        mapped = []
+        for char in text:
+            if is_invisible(char):
+                continue
+            latin = latin_lookalike(char) if char.isalpha() else None
+            mapped.append(latin if latin is not None else char)
+        text = "".join(mapped)
+    folded = text.replace("I", "l").casefold().translate(LOOKALIKE_TABLE)
     if handle:
         # platforms ignore a handle's case, so its i may be shown as I, which reads as l:
         # ``eiIeencollins`` is stored as ``eiieencollins``

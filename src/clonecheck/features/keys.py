@@ -10,19 +10,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from itertools import groupby
+from functools import lru_cache
 
-from clonecheck.features.skeleton import affix_steps, bare_handle, collapse_doubles, leet_to_letters
-from clonecheck.features.text import normalize, normalize_text, strip_name_affixes
+from clonecheck.features.skeleton import (
+    affix_steps_cached,
+    bare_handle,
+    collapse_doubles,
+    leet_to_letters,
+)
+from clonecheck.features.text import CACHE_SIZE, normalize, normalize_text, strip_name_affixes
 
 #: handles and names longer than this get no deletion keys (bounded key count)
 MAX_DELETION_KEY_LEN = 24
 
 
-def _strip_affixes(core: str) -> tuple[str, list[str]]:
+def _strip_affixes(core: str) -> str:
     """The core without every affix clone makers add ("real", "official", "tv" ...), for
     index keys; the caller keeps the unstripped form as well ("theodore" is not "odore")."""
-    return affix_steps(core)[-1]
+    return affix_steps_cached(core)[-1][0]
 
 
 def _skeleton_forms(handle: str) -> list[str]:
@@ -34,7 +39,7 @@ def _skeleton_forms(handle: str) -> list[str]:
         core = bare_handle(text)[0]
         for digraphs in (True, False):
             leet = leet_to_letters(core, digraphs=digraphs)
-            forms += (leet, _strip_affixes(leet)[0])
+            forms += (leet, _strip_affixes(leet))
     return list(dict.fromkeys(f for f in forms if f))
 
 
@@ -45,11 +50,18 @@ def _skeleton_keys(forms: Iterable[str]) -> set[str]:
     "marrneslaugh" together. At most ``MAX_DELETION_KEY_LEN + 1`` keys per form."""
     keys: set[str] = set()
     for form in forms:
-        if len(collapse_doubles(form)) < 3:
-            continue
-        keys.add(f"h:{collapse_doubles(form)}")
-        keys |= {f"h:{d}" for d in _collapsed_deletions(form)}
+        keys |= _form_keys(form)
     return keys
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _form_keys(form: str) -> frozenset[str]:
+    """``_skeleton_keys`` of one form, cached: a crawl's handles repeat their cores with other
+    digits ("annasmith84", "annasmith1990"), so most cores are keyed once per scan."""
+    skeleton = collapse_doubles(form)
+    if len(skeleton) < 3:
+        return frozenset()
+    return frozenset({f"h:{skeleton}", *(f"h:{d}" for d in _collapsed_deletions(form))})
 
 
 def _collapsed_deletions(text: str) -> set[str]:
@@ -60,12 +72,21 @@ def _collapsed_deletions(text: str) -> set[str]:
     its neighbours when they are equal ("bacab" without "c" reads "bab")."""
     if len(text) > MAX_DELETION_KEY_LEN or len(text) < 4:
         return set()
-    runs = [(letter, len(list(group))) for letter, group in groupby(text)]
-    letters = "".join(letter for letter, _ in runs)
+    letters = collapse_doubles(text)
+    doubled: set[int] = set()  # positions in ``letters`` of the runs longer than one
+    if len(letters) < len(text):
+        start = 0
+        for position, letter in enumerate(letters):
+            end = start + 1
+            while end < len(text) and text[end] == letter:
+                end += 1
+            if end - start > 1:
+                doubled.add(position)
+            start = end
     last = len(letters) - 1
     found: set[str] = set()
-    for i, (_, count) in enumerate(runs):
-        if count > 1:
+    for i in range(last + 1):
+        if i in doubled:
             found.add(letters)
         elif 0 < i < last and letters[i - 1] == letters[i + 1]:
             found.add(letters[:i] + letters[i + 2 :])

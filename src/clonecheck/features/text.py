@@ -47,6 +47,8 @@ ASCII_LOOKALIKES: dict[str, str] = {
     "7": "t",
     "8": "b",
 }
+#: ``ASCII_LOOKALIKES`` for ``str.translate``: one C call instead of a lookup per character
+LOOKALIKE_TABLE = str.maketrans(ASCII_LOOKALIKES)
 #: multi-letter look-alikes: "rn" reads as "m", "vv" as "w"
 ASCII_DIGRAPHS: tuple[tuple[str, str], ...] = (("rn", "m"), ("vv", "w"))
 #: words clone makers put before or after a stolen handle
@@ -176,7 +178,44 @@ def normalize(text: str, *, keep_separators: bool = False) -> tuple[str, tuple[s
     their edits can be named, and read a word made only of look-alike letters as the Latin word
     it imitates (handles are Latin on every platform). In display names such a word is read as
     a look-alike only beside Latin words ("Jоhn Ѕmith"); a name written wholly in another script
-    ("Андрей Иванов") is transliterated, not skeletonised. Cached: crawls repeat names."""
+    ("Андрей Иванов") is transliterated, not skeletonised. Cached: crawls repeat names.
+
+    Most of a crawl is ASCII: that takes two ``str.translate`` tables, the same result."""
+    if text.isascii():
+        return _normalize_ascii(text, keep_separators)
+    return _normalize_any(text, keep_separators)
+
+
+def _ascii_table(keep_separators: bool) -> tuple[dict[int, str | None], frozenset[str]]:
+    """What ``_normalize_any`` does to each ASCII character, as a translate table (kept,
+    a blank, or dropped), and the characters it drops as decorations."""
+    table: dict[int, str | None] = {}
+    dropped = []
+    for code in range(128):
+        char = chr(code)
+        if char.isalnum() or (keep_separators and char in _HANDLE_KEEP):
+            continue
+        if char.isspace() or unicodedata.category(char).startswith("P"):
+            table[code] = " "
+        else:
+            table[code] = None
+            dropped.append(char)
+    return table, frozenset(dropped)
+
+
+_ASCII_TABLES = {keep: _ascii_table(keep) for keep in (False, True)}
+
+
+def _normalize_ascii(text: str, keep_separators: bool) -> tuple[str, tuple[str, ...]]:
+    table, dropped = _ASCII_TABLES[keep_separators]
+    edits: tuple[str, ...] = ()
+    if not dropped.isdisjoint(text):
+        removed = "".join(dict.fromkeys(c for c in text if c in dropped))
+        edits = (f"decorations removed: {removed}",)
+    return " ".join(text.translate(table).casefold().split()), edits
+
+
+def _normalize_any(text: str, keep_separators: bool) -> tuple[str, tuple[str, ...]]:
     edits: list[str] = []
     if not text.isascii():
         text = _compat_forms(text, edits)

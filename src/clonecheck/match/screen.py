@@ -22,8 +22,13 @@ no pair the screen drops scores above ``none``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 from clonecheck.config import Config
 from clonecheck.features import names
@@ -62,6 +67,8 @@ class ProfileReadings:
     name_forms: names.NameForms
     #: the most suspicion its account metadata can give (``account.assess``), 0 without any
     account_suspicion: float
+    #: the normalised bio, when long enough to be compared (``names.compare_bios``)
+    bio: str | None = None
 
     @classmethod
     def of(cls, profile: Profile, config: Config) -> ProfileReadings:
@@ -70,7 +77,14 @@ class ProfileReadings:
             lookalike_skeleton(profile.name, handle=False) if profile.name.strip() else None,
             names.NameForms.of(profile.name),
             _suspicion_bound(profile, config),
+            _comparable_bio(profile.bio, config),
         )
+
+
+def _comparable_bio(bio: str, config: Config) -> str | None:
+    """The normalised bio ``names.compare_bios`` compares, or None where it compares none."""
+    normalized = names.normalize_text(bio) if bio else ""
+    return normalized if normalized and len(normalized) >= config.bio_min_chars else None
 
 
 def _suspicion_bound(profile: Profile, config: Config) -> float:
@@ -96,6 +110,113 @@ class PairScreen:
         self.config = config
         self._rarity = rarity
         self._readings = [self._read(identity) for identity in identities]
+        # the same, as columns for ``pairs_worth_scoring``
+        self._names = [r.name_forms.normalized for r in self._readings]
+        self._skeletons = [r.name_forms.skeleton for r in self._readings]
+        self._commonness = np.array([r.commonness for r in self._readings], dtype=np.float64)
+        self._spelled = np.array(
+            [bool(i.handles or i.name.strip()) for i in identities], dtype=bool
+        )
+        self._with_photos = np.array([bool(i.photos) for i in identities], dtype=bool)
+        self._bios = [_comparable_bio(i.bio, config) for i in identities]
+        #: look-alike skeleton -> positions of the identities whose handle or name reads so
+        self._lookalikes: dict[str, set[int]] = {}
+        self._name_lookalikes: dict[str, set[int]] = {}
+        for position, read in enumerate(self._readings):
+            for skeleton in (*read.handle_skeletons, read.joined_skeleton):
+                if skeleton is not None:
+                    self._lookalikes.setdefault(skeleton, set()).add(position)
+            if read.name_skeleton is not None:
+                self._name_lookalikes.setdefault(read.name_skeleton, set()).add(position)
+
+    def pairs_worth_scoring(
+        self,
+        profiles: Sequence[Profile],
+        candidates: Mapping[str, Iterable[int]],
+        readings: Sequence[ProfileReadings],
+        with_photo: Sequence[bool],
+    ) -> list[list[int]]:
+        """For each profile, the candidate positions that ``may_match`` still has to look at:
+        a whole block's pairs bounded at once, in C (rapidfuzz over the pairs, NumPy for the
+        fusion), by the same bound as ``may_match`` with the handle at full strength. Pairs
+        with a photo on both sides, a look-alike skeleton in common or an affixed name are
+        left to ``may_match`` whole."""
+        kept: list[list[int]] = [[] for _ in profiles]
+        rows: list[int] = []
+        positions: list[int] = []
+        for row, profile in enumerate(profiles):
+            found = candidates.get(profile.key)
+            if not found:
+                continue
+            read = readings[row]
+            whole = set(self._lookalikes.get(read.handle_skeleton, ()))
+            if read.name_skeleton is not None:
+                whole |= self._name_lookalikes.get(read.name_skeleton, set())
+            for position in found:
+                if (
+                    position in whole
+                    or read.name_forms.affixed
+                    or (with_photo[row] and self._with_photos[position])
+                ):
+                    kept[row].append(position)
+                else:
+                    rows.append(row)
+                    positions.append(position)
+        if not rows:
+            return kept
+        reaches = self._bounds(profiles, readings, rows, positions)
+        for row, position, keep in zip(rows, positions, reaches.tolist(), strict=True):
+            if keep:
+                kept[row].append(position)
+        return kept
+
+    def _bounds(
+        self,
+        profiles: Sequence[Profile],
+        readings: Sequence[ProfileReadings],
+        rows: list[int],
+        positions: list[int],
+    ) -> npt.NDArray[np.bool_]:
+        """Whether each pair's bound reaches ``possible_threshold`` (see ``may_match``)."""
+        config = self.config
+        at = np.array(positions, dtype=np.int64)
+        ours = [readings[r].name_forms for r in rows]
+        theirs = [self._names[p] for p in positions]
+        mine = [forms.normalized for forms in ours]
+        named = np.array([bool(a and b) for a, b in zip(theirs, mine, strict=True)], dtype=bool)
+        similarity = np.maximum(
+            process.cpdist(theirs, mine, scorer=fuzz.token_sort_ratio, dtype=np.float64),
+            _ratios([self._skeletons[p] for p in positions], [f.skeleton for f in ours]),
+        )
+        initials = np.array([forms.initials for forms in ours], dtype=bool)
+        similarity = np.where(initials, np.maximum(similarity, 90.0), similarity) + 0.01
+        name = np.where(
+            named,
+            _ramp(similarity, config.name_weak, config.name_strong) * self._commonness[at],
+            0.0,
+        )
+        handle = np.array([bool(profiles[r].handle) for r in rows], dtype=bool) & self._spelled[at]
+        handle_strength = handle.astype(np.float64)
+        miss = (1.0 - config.weight_name * name) * (1.0 - config.weight_handle * handle_strength)
+        bios = [
+            (i, theirs_bio, readings[r].bio)
+            for i, (r, p) in enumerate(zip(rows, positions, strict=True))
+            if (theirs_bio := self._bios[p]) is not None and readings[r].bio is not None
+        ]
+        if bios:
+            where = np.array([i for i, _, _ in bios], dtype=np.int64)
+            left = [b for _, b, _ in bios]
+            right = [b for _, _, b in bios]
+            bio = np.maximum(
+                process.cpdist(left, right, scorer=fuzz.ratio, dtype=np.float64),
+                process.cpdist(left, right, scorer=fuzz.token_sort_ratio, dtype=np.float64),
+            )
+            miss[where] *= 1.0 - config.weight_bio * _ramp(
+                bio + 0.01, config.bio_weak, config.bio_strong
+            )
+        suspicion = np.array([readings[r].account_suspicion for r in rows], dtype=np.float64)
+        miss *= 1.0 - config.weight_account * suspicion * np.maximum(name, handle_strength)
+        return np.asarray(1.0 - miss >= config.possible_threshold - _EPSILON, dtype=np.bool_)
 
     def _read(self, identity: Identity) -> _Readings:
         name = identity.name.strip()
@@ -214,3 +335,25 @@ class PairScreen:
         strongest = max(identity_strength, name, handle)
         miss *= 1.0 - config.weight_account * readings.account_suspicion * strongest
         return 1.0 - miss >= config.possible_threshold - _EPSILON
+
+
+def _ramp(values: npt.NDArray[np.float64], weak: float, strong: float) -> npt.NDArray[np.float64]:
+    """``score.ramp_up`` over an array."""
+    if strong <= weak:
+        return (values >= strong).astype(np.float64)
+    return np.clip((values - weak) / (strong - weak), 0.0, 1.0)
+
+
+def _ratios(left: list[str], right: list[str]) -> npt.NDArray[np.float64]:
+    """``names._ratio`` of each pair (an Indel ratio with a swap of neighbours one edit), in C."""
+    indel = process.cpdist(left, right, scorer=Indel.distance).astype(np.int64)
+    swaps = process.cpdist(left, right, scorer=Levenshtein.distance).astype(
+        np.int64
+    ) - process.cpdist(left, right, scorer=OSA.distance).astype(np.int64)
+    lengths = np.array(
+        [len(a) + len(b) for a, b in zip(left, right, strict=True)], dtype=np.float64
+    )
+    empty = np.array([not a or not b for a, b in zip(left, right, strict=True)], dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = 100.0 * (1.0 - np.maximum(0, indel - swaps) / lengths)
+    return np.where(empty, 0.0, ratio)

@@ -20,7 +20,9 @@ from clonecheck.match.rarity import NameRarity
 from clonecheck.models import Identity, Match, PhotoFeatures, Profile, Verdict, normalize_handle
 from clonecheck.service.partition import (
     ScanIndex,
+    collect_less,
     faces_wanted,
+    few_collections,
     find_candidates,
     score_partition,
 )
@@ -135,7 +137,7 @@ def scan(
         try:
             index = build_index(photos, identities)
             state = _ScanState(photos, index, scan_id)
-            with photos.pool() as face_pool:
+            with photos.pool() as face_pool, few_collections():
                 state.face_pool = face_pool
                 if parallel:
                     _scan_parallel(state, progress, wanted)
@@ -245,6 +247,7 @@ def _start_worker(path: str, index: ScanIndex) -> None:
     """Pool initializer: the index arrives once per worker, not once per block."""
     _WORKER["store"] = Store.open(path)
     _WORKER["index"] = index
+    collect_less()  # for the worker's life: it only scores
 
 
 def _worker_block(rows: Sequence[ScanRow]) -> BlockOutcome:

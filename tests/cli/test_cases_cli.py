@@ -127,6 +127,43 @@ def test_refused_commands_are_one_line_with_exit_two(
     assert "Traceback" not in err + stdout
 
 
+#: every ``cases`` command that takes a case number ({id}), options first: after ``--`` a
+#: negative number is the case number, not an option
+CASE_ID_COMMANDS = [
+    ["show", "--", "{id}"],
+    ["confirm", "--", "{id}"],
+    ["dismiss", "--because", "namesake", "--", "{id}"],
+    ["reported", "--", "{id}"],
+    ["close", "--", "{id}"],
+    ["reopen", "--", "{id}"],
+    ["assign", "--", "{id}", "bo"],
+    ["note", "--", "{id}", "looked again"],
+    ["evidence", "-o", "{out}", "--", "{id}"],
+]
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999999", str(2**63), str(-(2**63) - 1)])
+def test_a_case_number_beyond_sqlite_is_an_unknown_case(
+    db: Path, tmp_path: Path, number: str
+) -> None:
+    """A case number SQLite cannot hold is refused as any unknown case is, by every command
+    that takes one: the same one-line error, exit 2, and nothing written."""
+    case = open_case(db, "--from-scan", "twitter:id:1005", "--identity", "eileencollins")
+    pack = tmp_path / "pack.html"
+    for command in CASE_ID_COMMANDS:
+        unknown = run(db, "cases", *(a.format(id=999, out=pack) for a in command))
+        too_large = run(db, "cases", *(a.format(id=number, out=pack) for a in command))
+        assert unknown[0] == too_large[0] == 2, command
+        assert too_large[2] == unknown[2].replace("#999", f"#{number}"), command
+        assert too_large[2].startswith(f"Error: no case #{number}; list them with"), command
+    assert not pack.exists()
+    code, stdout, _ = run(db, "cases", "show", str(case))
+    assert code == 0
+    assert f"Case #{case}: open" in stdout
+    assert "looked again" not in stdout
+    assert "assigned to bo" not in stdout
+
+
 def test_report_resembling_nobody_opens_nothing(db: Path) -> None:
     """`cases open` on an account that resembles nobody: exit 2, no case."""
     code, _, err = run(db, "cases", "open", "--name", "Maya Okafor", "--handle", "mayaokafor")

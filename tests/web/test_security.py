@@ -383,13 +383,25 @@ def test_a_case_id_out_of_range_is_not_found(client: TestClient, path: str) -> N
     assert "no case #" in alert(response.text)
 
 
-def test_posting_to_a_case_id_out_of_range_is_not_found(client: TestClient, db: Path) -> None:
-    """A note sent to a case id too large for SQLite is a 404 and changes nothing."""
+@pytest.mark.parametrize(
+    ("action", "form"),
+    [
+        ("note", {"note": "hello"}),
+        ("move", {"to": "confirm", "reason": "same photo"}),
+        ("assign", {"assignee": "ana"}),
+    ],
+)
+def test_posting_to_a_case_id_out_of_range_is_not_found(
+    client: TestClient, db: Path, action: str, form: dict[str, str]
+) -> None:
+    """A note, a move or an assignment sent to a case id too large for SQLite is a 404, as
+    for any unknown case, and changes nothing."""
     token = sign_in(client, "ana")
     response = client.post(
-        "/cases/99999999999999999999999/note", data={"note": "hello", "csrf_token": token}
+        f"/cases/99999999999999999999999/{action}", data={**form, "csrf_token": token}
     )
     assert response.status_code == 404
+    assert "no case #99999999999999999999999" in alert(response.text)
     assert len(events(db)) == 1
 
 

@@ -45,6 +45,10 @@ from clonecheck.store.profiles import _profile_record
 
 APPEND_ONLY_MESSAGE = "case_events is append-only"
 
+#: the integers SQLite stores: a case id outside them cannot be bound to a query
+_SQLITE_MIN_INTEGER = -(2**63)
+_SQLITE_MAX_INTEGER = 2**63 - 1
+
 #: ``cases.resolution``: how the case was last decided (kept through "closed")
 RESOLVED_DISMISSED = "dismissed"
 RESOLVED_CONFIRMED = "confirmed"
@@ -126,8 +130,15 @@ def _keep_profile(store: Store, profile: Profile, at: str) -> None:
 
 
 def get_case(store: Store, case_id: int) -> Case:
-    """The case with its match and full history; NotFoundError names the known ids."""
-    rows = dict_rows(store.conn.execute("select * from cases where id = ?", [case_id]))
+    """The case with its match and full history; NotFoundError names the known ids. An id
+    beyond SQLite's 64-bit integers (typed on a command line or in a URL) is a case that does
+    not exist: every lookup of a case by its id, and every move, note or assignment, comes here
+    first."""
+    rows = (
+        dict_rows(store.conn.execute("select * from cases where id = ?", [case_id]))
+        if _SQLITE_MIN_INTEGER <= case_id <= _SQLITE_MAX_INTEGER
+        else []
+    )
     if not rows:
         count = store.conn.execute("select count(*) from cases").fetchone()[0]
         hint = "no cases yet" if not count else "list them with `clonecheck cases list`"

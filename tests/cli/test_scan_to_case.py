@@ -118,3 +118,18 @@ def test_old_scans_keep_their_summary_but_not_their_matches(db: Path) -> None:
         kept = [r[0] for r in store.db.execute("select distinct scan_id from matches order by 1")]
     assert scans == [1, 2, 3]
     assert kept == [2, 3]
+
+
+def test_watch_follows_the_same_retention_rule_as_scan(db: Path) -> None:
+    """`watch` scans as `scan` does: with `scan_history` 1, each run leaves the match rows of
+    its own scan only, and every scan keeps its summary row. (The first run finds the demo's
+    likely clones of her, exit 1; the second nothing new, exit 0.)"""
+    for run_number, exit_code in ((1, 1), (2, 0)):
+        code, _, err = run(db, "watch", "--no-discover", "--set", "scan_history=1")
+        assert code == exit_code, err
+        with Store.open(db) as store:
+            scans = [r[0] for r in store.db.execute("select id from scans order by id")]
+            kept = [r[0] for r in store.db.execute("select distinct scan_id from matches")]
+            watched = [r[0] for r in store.db.execute("select scan_id from watch_runs")]
+        assert scans == watched == list(range(1, run_number + 1))
+        assert kept == [run_number]

@@ -289,9 +289,7 @@ def watch(
     console = err_console()
     while True:
         with open_service(ctx, settings, allow_private=allow_private) as service:
-            result = watch_run(
-                service.photos, service.progress, options, identity=identity, notify=notify
-            )
+            result = watch_run(service, options, identity=identity, notify=notify)
         for note in result.notes:
             console.print(note, markup=False)
         if json_output:

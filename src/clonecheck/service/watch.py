@@ -7,6 +7,10 @@ evidence grows. A notification (a webhook POST of the run as JSON, or an e-mail 
 goes out only when a run has something to report. Both use what is already here (httpx, the
 standard library's ``smtplib``) rather than a notification framework: two channels do not need
 one, and a webhook reaches Slack, Matrix or ntfy bridges alike.
+
+The scan is ``Service.scan``'s, as for ``clonecheck scan``: recorded the same way, and followed
+by the same ``scan_history`` retention rule, so a watch run every few hours does not pile up
+match rows.
 """
 
 from __future__ import annotations
@@ -23,9 +27,8 @@ from clonecheck.errors import InputError
 from clonecheck.ingest.safenet import DEFAULT_USER_AGENT
 from clonecheck.models import Match, Verdict
 from clonecheck.service.discovery import DiscoverySummary, discover
-from clonecheck.service.photos import PhotoAnalyser
-from clonecheck.service.progress import Progress
-from clonecheck.service.scanning import ScanResult, chosen_identities, scan
+from clonecheck.service.facade import Service
+from clonecheck.service.scanning import ScanResult, chosen_identities
 from clonecheck.store.discovery import (
     finish_watch_run,
     remember_verdicts,
@@ -67,26 +70,27 @@ class WatchResult:
 
 
 def watch(
-    photos: PhotoAnalyser,
-    progress: Progress,
+    service: Service,
     settings: DiscoverySettings | None,
     *,
     identity: str | None = None,
     notify: Notify | None = None,
 ) -> WatchResult:
-    """Discover (unless ``settings`` is None), scan, and keep only what is new or stronger."""
-    store = photos.store
+    """Discover (unless ``settings`` is None), scan (``Service.scan``, with its retention rule),
+    and keep only what is new or stronger."""
+    store = service.store
     people = chosen_identities(store, identity)
     with store.transaction():
         run_id = start_watch_run(store, identity)
     summaries = []
     notes: list[str] = []
     if settings is not None:
+        photos = service.photos
         for person in people:
-            summary = discover(photos, progress, person, settings)
+            summary = discover(photos, service.progress, person, settings)
             summaries.append(summary)
             notes.extend(summary.notes)
-    result = scan(photos, progress, identity=identity)
+    result = service.scan(identity=identity)
     before = seen_verdicts(store)
     new: list[Match] = []
     stronger: list[Match] = []

@@ -45,16 +45,6 @@ _HASH_SLACK = 6
 _CROP_MARGIN = 2
 
 
-def profile_keys(handle: str, name: str) -> set[str]:
-    """Index keys of a profile: its name's keys and its handle's, so either can meet either."""
-    keys: set[str] = set()
-    if name.strip():
-        keys |= _name_keys(name)
-    if handle.strip():
-        keys |= _handle_keys(handle)
-    return keys
-
-
 #: names and handles whose keys are kept: a crawl repeats display names (and namesakes'
 #: handle patterns) often enough that most are computed once per scan, not once per profile
 _KEY_CACHE = 1 << 16
@@ -84,8 +74,14 @@ class CandidateIndex:
     identities: Sequence[Identity]
     photos: Mapping[str, PhotoFeatures]
     config: Config
+    #: ``h:`` key -> positions of the identities with it
     _by_key: dict[str, set[int]] = field(init=False, default_factory=dict)
-    _words: list[int] = field(init=False, default_factory=list)
+    #: ``t:`` key -> positions of the identities whose name has this word and one more
+    _by_word: dict[str, set[int]] = field(init=False, default_factory=dict)
+    #: ``t:`` key -> positions of the identities whose name has this one word only
+    _by_only_word: dict[str, set[int]] = field(init=False, default_factory=dict)
+    #: every key of the three, so a profile's keys are matched in one set intersection
+    _keys: frozenset[str] = field(init=False, default=frozenset())
     _hash_owner: npt.NDArray[np.int64] = field(init=False)
     _hashes: dict[str, npt.NDArray[np.uint64]] = field(init=False, default_factory=dict)
     #: the bits each registered hash (row of ``_hashes``) may differ by to make a candidate
@@ -98,9 +94,13 @@ class CandidateIndex:
     def __post_init__(self) -> None:
         for position, identity in enumerate(self.identities):
             keys = identity_keys(identity)
-            for key in keys:
+            words = [key for key in keys if key.startswith("t:")]
+            by_word = self._by_word if len(words) > 1 else self._by_only_word
+            for key in words:
+                by_word.setdefault(key, set()).add(position)
+            for key in keys.difference(words):
                 self._by_key.setdefault(key, set()).add(position)
-            self._words.append(sum(1 for key in keys if key.startswith("t:")))
+        self._keys = frozenset((*self._by_key, *self._by_word, *self._by_only_word))
         owners: list[int] = []
         limits: list[float] = []
         rows: dict[str, list[int]] = {kind: [] for kind, _ in _HASH_PAIRS}
@@ -140,18 +140,29 @@ class CandidateIndex:
         common first name shared with hundreds of registered people is not a reason to
         compare."""
         found: set[int] = set()
-        words: dict[int, int] = {}
-        for key in profile_keys(handle, name):
-            hits = self._by_key.get(key)
-            if not hits:
-                continue
+        shared_words: list[set[int]] = []
+        for key in self._shared_keys(handle, name):
             if key.startswith("t:"):
-                for position in hits:
-                    words[position] = words.get(position, 0) + 1
+                found |= self._by_only_word.get(key, set())
+                if key in self._by_word:
+                    shared_words.append(self._by_word[key])
             else:
-                found |= hits
-        found.update(p for p, count in words.items() if count >= min(2, self._words[p]))
+                found |= self._by_key[key]
+        # identities met by two of the profile's words: a few set intersections in C, not a
+        # count per identity (a common first name is shared with hundreds of them)
+        for i, first in enumerate(shared_words):
+            for second in shared_words[i + 1 :]:
+                found |= first & second
         return found
+
+    def _shared_keys(self, handle: str, name: str) -> frozenset[str]:
+        """The keys of the profile's name and handle that some identity has too."""
+        shared: frozenset[str] = frozenset()
+        if name.strip():
+            shared = _name_keys(name) & self._keys
+        if handle.strip():
+            shared |= _handle_keys(handle) & self._keys
+        return shared
 
     def by_photo(self, photos: Sequence[PhotoFeatures]) -> list[set[int]]:
         """For each profile photo, the identities with a registered photo, or crop of one, of

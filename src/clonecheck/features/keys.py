@@ -14,11 +14,19 @@ from functools import lru_cache
 
 from clonecheck.features.skeleton import (
     affix_steps_cached,
+    bare_core,
     bare_handle,
     collapse_doubles,
     leet_to_letters,
 )
 from clonecheck.features.text import CACHE_SIZE, normalize, normalize_text, strip_name_affixes
+
+#: the readings without their per-string caches: a crawl's names and handles are nearly all
+#: distinct, so caching each intermediate string would only fill the caches (the comparisons,
+#: which meet the same registered strings pair after pair, keep using the cached ones)
+_leet = leet_to_letters.__wrapped__
+_collapse = collapse_doubles.__wrapped__
+_affix_steps = affix_steps_cached.__wrapped__
 
 #: handles and names longer than this get no deletion keys (bounded key count)
 MAX_DELETION_KEY_LEN = 24
@@ -27,7 +35,7 @@ MAX_DELETION_KEY_LEN = 24
 def _strip_affixes(core: str) -> str:
     """The core without every affix clone makers add ("real", "official", "tv" ...), for
     index keys; the caller keeps the unstripped form as well ("theodore" is not "odore")."""
-    return affix_steps_cached(core)[-1][0]
+    return _affix_steps(core)[-1][0]
 
 
 def _skeleton_forms(handle: str) -> list[str]:
@@ -36,9 +44,10 @@ def _skeleton_forms(handle: str) -> list[str]:
     raw = handle.strip().lstrip("@")
     forms: list[str] = []
     for text in dict.fromkeys((raw.replace("I", "l"), raw)):
-        core = bare_handle(text)[0]
-        for digraphs in (True, False):
-            leet = leet_to_letters(core, digraphs=digraphs)
+        core = bare_core(text)
+        # "rn" and "vv" read as m and w, and as themselves (mapping digits makes neither)
+        for digraphs in (True, False) if "rn" in core or "vv" in core else (True,):
+            leet = _leet(core, digraphs=digraphs)
             forms += (leet, _strip_affixes(leet))
     return list(dict.fromkeys(f for f in forms if f))
 
@@ -72,7 +81,7 @@ def _collapsed_deletions(text: str) -> set[str]:
     its neighbours when they are equal ("bacab" without "c" reads "bab")."""
     if len(text) > MAX_DELETION_KEY_LEN or len(text) < 4:
         return set()
-    letters = collapse_doubles(text)
+    letters = _collapse(text)
     doubled: set[int] = set()  # positions in ``letters`` of the runs longer than one
     if len(letters) < len(text):
         start = 0
@@ -127,10 +136,10 @@ def name_keys(name: str) -> set[str]:
     if not words:
         return keys
     joined = "".join(words)
-    forms = [leet_to_letters(joined)]
+    forms = [_leet(joined)]
     bare_words, affixes = strip_name_affixes([], words)
     if affixes:  # "Official Madonna" meets "Madonna"
-        forms.append(leet_to_letters("".join(bare_words)))
+        forms.append(_leet("".join(bare_words)))
     if "I" in name:
         # "EiIeen Collins": a capital I inside a word may be an l
         forms.append(
@@ -138,7 +147,7 @@ def name_keys(name: str) -> set[str]:
         )
     keys |= _skeleton_keys(forms)
     for spelled, _ in name_spellings(words)[1:]:
-        skeleton = collapse_doubles(leet_to_letters(spelled))
+        skeleton = _collapse(_leet(spelled))
         if len(skeleton) >= 3:
             keys.add(f"h:{skeleton}")
     return keys

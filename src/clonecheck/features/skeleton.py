@@ -84,6 +84,12 @@ def bare_handle(handle: str) -> tuple[str, list[str]]:
     return core, list(edits)
 
 
+def bare_core(handle: str) -> str:
+    """``bare_handle``'s core, without its cache: for the index keys of a crawl's handles,
+    nearly all distinct."""
+    return _bare_cached.__wrapped__(handle)[0]
+
+
 @lru_cache(maxsize=CACHE_SIZE)
 def _bare_cached(handle: str) -> tuple[str, tuple[str, ...]]:
     text, _ = normalize(handle.strip().lstrip("@"), keep_separators=True)

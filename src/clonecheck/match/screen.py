@@ -111,14 +111,16 @@ class PairScreen:
         self._rarity = rarity
         self._readings = [self._read(identity) for identity in identities]
         # the same, as columns for ``pairs_worth_scoring``
-        self._names = [r.name_forms.normalized for r in self._readings]
-        self._skeletons = [r.name_forms.skeleton for r in self._readings]
+        self._names = np.array([r.name_forms.normalized for r in self._readings], dtype=object)
+        self._named = np.array([bool(n) for n in self._names], dtype=bool)
+        self._skeletons = np.array([r.name_forms.skeleton for r in self._readings], dtype=object)
         self._commonness = np.array([r.commonness for r in self._readings], dtype=np.float64)
         self._spelled = np.array(
             [bool(i.handles or i.name.strip()) for i in identities], dtype=bool
         )
         self._with_photos = np.array([bool(i.photos) for i in identities], dtype=bool)
-        self._bios = [_comparable_bio(i.bio, config) for i in identities]
+        self._bios = np.array([_comparable_bio(i.bio, config) for i in identities], dtype=object)
+        self._with_bio = np.array([b is not None for b in self._bios], dtype=bool)
         #: look-alike skeleton -> positions of the identities whose handle or name reads so
         self._lookalikes: dict[str, set[int]] = {}
         self._name_lookalikes: dict[str, set[int]] = {}
@@ -141,81 +143,79 @@ class PairScreen:
         fusion), by the same bound as ``may_match`` with the handle at full strength. Pairs
         with a photo on both sides, a look-alike skeleton in common or an affixed name are
         left to ``may_match`` whole."""
-        kept: list[list[int]] = [[] for _ in profiles]
         rows: list[int] = []
         positions: list[int] = []
+        whole: set[tuple[int, int]] = set()  # (row, position) pairs left to ``may_match``
         for row, profile in enumerate(profiles):
-            found = candidates.get(profile.key)
-            if not found:
-                continue
+            found = list(candidates.get(profile.key) or ())
+            rows += [row] * len(found)
+            positions += found
             read = readings[row]
-            whole = set(self._lookalikes.get(read.handle_skeleton, ()))
+            alike = self._lookalikes.get(read.handle_skeleton, set())
             if read.name_skeleton is not None:
-                whole |= self._name_lookalikes.get(read.name_skeleton, set())
-            for position in found:
-                if (
-                    position in whole
-                    or read.name_forms.affixed
-                    or (with_photo[row] and self._with_photos[position])
-                ):
-                    kept[row].append(position)
-                else:
-                    rows.append(row)
-                    positions.append(position)
+                alike = alike | self._name_lookalikes.get(read.name_skeleton, set())
+            whole.update((row, position) for position in alike)
+        kept: list[list[int]] = [[] for _ in profiles]
         if not rows:
             return kept
-        reaches = self._bounds(profiles, readings, rows, positions)
-        for row, position, keep in zip(rows, positions, reaches.tolist(), strict=True):
-            if keep:
-                kept[row].append(position)
+        row_of = np.array(rows, dtype=np.int64)
+        at = np.array(positions, dtype=np.int64)
+        affixed = np.array([r.name_forms.affixed for r in readings], dtype=bool)
+        photo = np.array(with_photo, dtype=bool)
+        left_whole = affixed[row_of] | (photo[row_of] & self._with_photos[at])
+        if whole:
+            left_whole |= np.array(
+                [pair in whole for pair in zip(rows, positions, strict=True)], dtype=bool
+            )
+        bounded = np.flatnonzero(~left_whole)
+        reaches = np.ones(len(rows), dtype=bool)
+        if bounded.size:
+            reaches[bounded] = self._bounds(profiles, readings, row_of[bounded], at[bounded])
+        for row, position in zip(row_of[reaches].tolist(), at[reaches].tolist(), strict=True):
+            kept[row].append(position)
         return kept
 
     def _bounds(
         self,
         profiles: Sequence[Profile],
         readings: Sequence[ProfileReadings],
-        rows: list[int],
-        positions: list[int],
+        rows: npt.NDArray[np.int64],
+        at: npt.NDArray[np.int64],
     ) -> npt.NDArray[np.bool_]:
         """Whether each pair's bound reaches ``possible_threshold`` (see ``may_match``)."""
         config = self.config
-        at = np.array(positions, dtype=np.int64)
-        ours = [readings[r].name_forms for r in rows]
-        theirs = [self._names[p] for p in positions]
-        mine = [forms.normalized for forms in ours]
-        named = np.array([bool(a and b) for a, b in zip(theirs, mine, strict=True)], dtype=bool)
+        forms = [r.name_forms for r in readings]
+        mine = np.array([f.normalized for f in forms], dtype=object)[rows]
+        theirs = self._names[at]
         similarity = np.maximum(
             process.cpdist(theirs, mine, scorer=fuzz.token_sort_ratio, dtype=np.float64),
-            _ratios([self._skeletons[p] for p in positions], [f.skeleton for f in ours]),
+            _ratios(self._skeletons[at], np.array([f.skeleton for f in forms], dtype=object)[rows]),
         )
-        initials = np.array([forms.initials for forms in ours], dtype=bool)
+        initials = np.array([f.initials for f in forms], dtype=bool)[rows]
         similarity = np.where(initials, np.maximum(similarity, 90.0), similarity) + 0.01
+        named = np.array([bool(f.normalized) for f in forms], dtype=bool)[rows] & self._named[at]
         name = np.where(
             named,
             _ramp(similarity, config.name_weak, config.name_strong) * self._commonness[at],
             0.0,
         )
-        handle = np.array([bool(profiles[r].handle) for r in rows], dtype=bool) & self._spelled[at]
-        handle_strength = handle.astype(np.float64)
-        miss = (1.0 - config.weight_name * name) * (1.0 - config.weight_handle * handle_strength)
-        bios = [
-            (i, theirs_bio, readings[r].bio)
-            for i, (r, p) in enumerate(zip(rows, positions, strict=True))
-            if (theirs_bio := self._bios[p]) is not None and readings[r].bio is not None
-        ]
-        if bios:
-            where = np.array([i for i, _, _ in bios], dtype=np.int64)
-            left = [b for _, b, _ in bios]
-            right = [b for _, _, b in bios]
+        handled = np.array([bool(p.handle) for p in profiles], dtype=bool)[rows]
+        handle = (handled & self._spelled[at]).astype(np.float64)
+        miss = (1.0 - config.weight_name * name) * (1.0 - config.weight_handle * handle)
+        bios = np.array([r.bio for r in readings], dtype=object)[rows]
+        with_bio = np.array([r.bio is not None for r in readings], dtype=bool)[rows]
+        compared = np.flatnonzero(self._with_bio[at] & with_bio)
+        if compared.size:
+            left, right = self._bios[at[compared]], bios[compared]
             bio = np.maximum(
                 process.cpdist(left, right, scorer=fuzz.ratio, dtype=np.float64),
                 process.cpdist(left, right, scorer=fuzz.token_sort_ratio, dtype=np.float64),
             )
-            miss[where] *= 1.0 - config.weight_bio * _ramp(
+            miss[compared] *= 1.0 - config.weight_bio * _ramp(
                 bio + 0.01, config.bio_weak, config.bio_strong
             )
-        suspicion = np.array([readings[r].account_suspicion for r in rows], dtype=np.float64)
-        miss *= 1.0 - config.weight_account * suspicion * np.maximum(name, handle_strength)
+        suspicion = np.array([r.account_suspicion for r in readings], dtype=np.float64)[rows]
+        miss *= 1.0 - config.weight_account * suspicion * np.maximum(name, handle)
         return np.asarray(1.0 - miss >= config.possible_threshold - _EPSILON, dtype=np.bool_)
 
     def _read(self, identity: Identity) -> _Readings:
@@ -344,16 +344,18 @@ def _ramp(values: npt.NDArray[np.float64], weak: float, strong: float) -> npt.ND
     return np.clip((values - weak) / (strong - weak), 0.0, 1.0)
 
 
-def _ratios(left: list[str], right: list[str]) -> npt.NDArray[np.float64]:
+def _ratios(
+    left: npt.NDArray[np.object_], right: npt.NDArray[np.object_]
+) -> npt.NDArray[np.float64]:
     """``names._ratio`` of each pair (an Indel ratio with a swap of neighbours one edit), in C."""
     indel = process.cpdist(left, right, scorer=Indel.distance).astype(np.int64)
     swaps = process.cpdist(left, right, scorer=Levenshtein.distance).astype(
         np.int64
     ) - process.cpdist(left, right, scorer=OSA.distance).astype(np.int64)
-    lengths = np.array(
-        [len(a) + len(b) for a, b in zip(left, right, strict=True)], dtype=np.float64
-    )
-    empty = np.array([not a or not b for a, b in zip(left, right, strict=True)], dtype=bool)
+    left_lengths = np.fromiter(map(len, left), dtype=np.int64, count=len(left))
+    right_lengths = np.fromiter(map(len, right), dtype=np.int64, count=len(right))
+    lengths = (left_lengths + right_lengths).astype(np.float64)
+    empty = (left_lengths == 0) | (right_lengths == 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = 100.0 * (1.0 - np.maximum(0, indel - swaps) / lengths)
     return np.where(empty, 0.0, ratio)

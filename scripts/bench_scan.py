@@ -305,7 +305,7 @@ def main() -> None:
             f"{args.profiles / cdist:,.0f}/s ({cdist:.0f} s; "
             f"{args.profiles / cdist_cpu:,.0f}/CPU-s)",
             f"{cdist_cpu / ours:.2f}x",
-            f"{100 * float(r['recall']):.0f} %",  # type: ignore[arg-type]
+            f"{100 * float(r['recall']):.1f} %",  # type: ignore[arg-type]
             f"{r['flagged']:,}",
         ]
         lines.append("| " + " | ".join(cells) + " |")

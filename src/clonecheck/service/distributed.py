@@ -58,6 +58,7 @@ from clonecheck.service.scanning import (
     ScanResult,
     build_index,
     chosen_identities,
+    interrupted_on_error,
     own_accounts,
 )
 from clonecheck.store.parquet import ParquetPart, ParquetProfiles
@@ -248,7 +249,7 @@ def scan_on_cluster(
     with store.activity("scan") if record else nullcontext(0):
         scan_id = store.start_scan(identity, photos.config.as_dict()) if record else None
         progress.start("Scanning profiles on the cluster", total)
-        try:
+        with interrupted_on_error(store, scan_id, progress):
             if parquet is None:
                 index = build_index(photos, identities)
             else:
@@ -272,13 +273,6 @@ def scan_on_cluster(
                     )
                     for part in parts
                 )
-        except BaseException:
-            # as on one machine: Ctrl-C, a lost cluster or an error leaves the row interrupted
-            if scan_id is not None:
-                store.interrupt_scan(scan_id)
-            raise
-        finally:
-            progress.finish()
         if scan_id is not None:
             store.complete_scan(scan_id, total)
     matches = [m for number in sorted(run.results) for m in run.results[number]]

@@ -12,7 +12,7 @@ import time
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,7 +135,7 @@ def scan(
     with store.activity("scan") if record else nullcontext(0):
         scan_id = store.start_scan(identity, photos.config.as_dict()) if record else None
         progress.start("Scanning profiles", total)
-        try:
+        with interrupted_on_error(store, scan_id, progress):
             index = build_index(photos, identities)
             state = _ScanState(photos, index, scan_id)
             with photos.pool() as face_pool, few_collections():
@@ -146,19 +146,27 @@ def scan(
                     for rows in store.scan_pages(SCAN_BLOCK):
                         state.finish(score_block(store, index, rows))
                         progress.advance(len(rows))
-        except BaseException:
-            # Ctrl-C or an error: the row says so now (SIGKILL leaves it to the next scan)
-            if scan_id is not None:
-                store.interrupt_scan(scan_id)
-            raise
-        finally:
-            progress.finish()
         if scan_id is not None:
             store.complete_scan(scan_id, total)
     matches = sorted(state.matches, key=lambda m: (-m.score, m.identity.slug, m.profile.key))
     return ScanResult(
         scan_id, tuple(matches), total, len(identities), state.faces_computed, state.stages
     )
+
+
+@contextmanager
+def interrupted_on_error(store: Store, scan_id: int | None, progress: Progress) -> Iterator[None]:
+    """Around a recorded scan's work, here or on a cluster: Ctrl-C, a lost cluster or an
+    error marks its row ``interrupted`` at once (SIGKILL leaves that to the next scan); the
+    progress display is closed either way."""
+    try:
+        yield
+    except BaseException:
+        if scan_id is not None:
+            store.interrupt_scan(scan_id)
+        raise
+    finally:
+        progress.finish()
 
 
 #: (profile key, handle, name, photo digest): one row of a scan's page of profiles

@@ -146,8 +146,10 @@ def world(shared_data: SharedData, clone_variants: CloneVariants, make_photo: Ma
         DEFAULT,
         Config(possible_threshold=0.3, likely_threshold=0.6, weight_account=1.0),
         Config(weight_name=0.8, weight_handle=0.8, name_weak=60, handle_weak=60),
+        # every bio compared, empty ones included: two empty bios read as a copied one
+        Config(bio_min_chars=0),
     ],
-    ids=["defaults", "low thresholds", "heavy names"],
+    ids=["defaults", "low thresholds", "heavy names", "every bio"],
 )
 def test_a_dropped_pair_scores_none_in_full(world: World, config: Config) -> None:
     identities, photos, crawl = world.identities, world.photos, world.crawl
@@ -193,3 +195,17 @@ def test_a_dropped_pair_scores_none_in_full(world: World, config: Config) -> Non
         # its first stage takes a share of them without a Python call per pair (most pairs
         # here have a photo on both sides or a look-alike skeleton: those go to the second)
         assert first_dropped > 0.05 * none
+
+
+def test_bios_count_exactly_where_full_scoring_compares_them() -> None:
+    """With ``bio_min_chars=0`` every bio is compared, two empty ones included (they read as a
+    copy): the screen must count that bio signal too, not take an empty bio for none."""
+    config = Config(bio_min_chars=0)
+    ada = Identity("ada", "Ada Lovelace", ("adalovelace",))
+    profile = Profile("twitter", "adalovelace_", name="Someone Else")
+    assert score_pair(ada, [], profile, None, config).verdict is not Verdict.NONE
+    screen = PairScreen([ada], config, None)
+    readings = ProfileReadings.of(profile, config)
+    (first_stage,) = screen.pairs_worth_scoring([profile], {profile.key: {0}}, [readings], [False])
+    assert first_stage == [0]
+    assert screen.may_match(0, ada, [], profile, None, readings)

@@ -54,6 +54,7 @@ __all__ = [
     "PREFIXES",
     "SUFFIXES",
     "TextComparison",
+    "comparable_bio",
     "compare_bios",
     "compare_handle_to_name",
     "compare_handles",
@@ -434,6 +435,13 @@ def name_similarity_bound(registered: NameForms, candidate: NameForms) -> float 
     return bound + 0.01  # rounding to two places may add up to 0.005
 
 
+def comparable_bio(bio: str, min_chars: int) -> str | None:
+    """The normalised bio ``compare_bios`` compares, or None when it is shorter than
+    ``min_chars`` (with ``min_chars`` 0, an empty bio is compared too)."""
+    normalized = normalize_text(bio)
+    return normalized if len(normalized) >= min_chars else None
+
+
 def compare_bios(registered: str, candidate: str, *, min_chars: int) -> TextComparison | None:
     """How much two bios agree; None when either, normalised, is shorter than ``min_chars``
     (short bios are generic: "Mom. Dog lover." is many people's).
@@ -442,8 +450,8 @@ def compare_bios(registered: str, candidate: str, *, min_chars: int) -> TextComp
     ``token_sort_ratio`` (sentences reordered). Not ``token_set_ratio``: it scores 100 whenever
     one bio's words are a subset of the other's, so a short generic bio would "match" every
     longer one that contains its words."""
-    reg, cand = normalize_text(registered), normalize_text(candidate)
-    if len(reg) < min_chars or len(cand) < min_chars:
+    reg, cand = comparable_bio(registered, min_chars), comparable_bio(candidate, min_chars)
+    if reg is None or cand is None:
         return None
     similarity = round(float(max(fuzz.ratio(reg, cand), fuzz.token_sort_ratio(reg, cand))), 2)
     if similarity >= 95:

@@ -77,14 +77,8 @@ class ProfileReadings:
             lookalike_skeleton(profile.name, handle=False) if profile.name.strip() else None,
             names.NameForms.of(profile.name),
             _suspicion_bound(profile, config),
-            _comparable_bio(profile.bio, config),
+            names.comparable_bio(profile.bio, config.bio_min_chars),
         )
-
-
-def _comparable_bio(bio: str, config: Config) -> str | None:
-    """The normalised bio ``names.compare_bios`` compares, or None where it compares none."""
-    normalized = names.normalize_text(bio) if bio else ""
-    return normalized if normalized and len(normalized) >= config.bio_min_chars else None
 
 
 def _suspicion_bound(profile: Profile, config: Config) -> float:
@@ -119,7 +113,9 @@ class PairScreen:
             [bool(i.handles or i.name.strip()) for i in identities], dtype=bool
         )
         self._with_photos = np.array([bool(i.photos) for i in identities], dtype=bool)
-        self._bios = np.array([_comparable_bio(i.bio, config) for i in identities], dtype=object)
+        self._bios = np.array(
+            [names.comparable_bio(i.bio, config.bio_min_chars) for i in identities], dtype=object
+        )
         self._with_bio = np.array([b is not None for b in self._bios], dtype=bool)
         #: look-alike skeleton -> positions of the identities whose handle or name reads so
         self._lookalikes: dict[str, set[int]] = {}

@@ -144,18 +144,14 @@ def score_partition(
         profile_photo = profile_photos[row]
         for position in sorted(worth[row]):
             identity = index.identities[position]
+            registered = index.photos_of(position)
             if screen is not None and not screen.may_match(
-                position,
-                identity,
-                index.photos_of(position),
-                profile,
-                profile_photo,
-                readings[row],
+                position, identity, registered, profile, profile_photo, readings[row]
             ):
                 continue
             match = score_pair(
                 identity,
-                index.photos_of(position),
+                registered,
                 profile,
                 profile_photo,
                 index.config,

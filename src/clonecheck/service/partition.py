@@ -31,6 +31,8 @@ class ScanIndex:
     #: digest -> features of each registered photo: its largest face only, with crop hashes
     identity_photos: Mapping[str, PhotoFeatures]
     candidates: CandidateIndex
+    #: drops the candidate pairs that cannot score above ``none`` before they are scored
+    screen: PairScreen
     #: token frequencies of every stored profile's name, not only the partition's
     rarity: NameRarity
     #: account key -> the identity that owns it: never reported, against anyone
@@ -38,8 +40,6 @@ class ScanIndex:
     config: Config
     #: identity slug -> its own accounts as stored (their creation dates date the original)
     own_profiles: Mapping[str, tuple[Profile, ...]] = field(default_factory=dict)
-    #: drops the candidate pairs that cannot score above ``none`` before they are scored
-    screen: PairScreen | None = None
 
     @classmethod
     def build(
@@ -51,16 +51,15 @@ class ScanIndex:
         config: Config,
         own_profiles: Mapping[str, tuple[Profile, ...]] | None = None,
     ) -> ScanIndex:
-        candidates = CandidateIndex(list(identities), identity_photos, config)
         return cls(
             tuple(identities),
             identity_photos,
-            candidates,
+            CandidateIndex(list(identities), identity_photos, config),
+            PairScreen(identities, config, rarity),
             rarity,
             owned,
             config,
             dict(own_profiles or {}),
-            PairScreen(identities, config, rarity),
         )
 
     def photos_of(self, position: int) -> list[PhotoFeatures]:
@@ -132,20 +131,16 @@ def score_partition(
         photos.get(p.photo.digest) if p.photo is not None and p.photo.digest else None
         for p in profiles
     ]
-    screen = index.screen
-    if screen is not None:
-        readings = [ProfileReadings.of(p, index.config) for p in profiles]
-        worth = screen.pairs_worth_scoring(
-            profiles, candidates, readings, [photo is not None for photo in profile_photos]
-        )
-    else:
-        worth = [list(candidates.get(p.key, ())) for p in profiles]
+    readings = [ProfileReadings.of(p, index.config) for p in profiles]
+    worth = index.screen.pairs_worth_scoring(
+        profiles, candidates, readings, [photo is not None for photo in profile_photos]
+    )
     for row, profile in enumerate(profiles):
         profile_photo = profile_photos[row]
         for position in sorted(worth[row]):
             identity = index.identities[position]
             registered = index.photos_of(position)
-            if screen is not None and not screen.may_match(
+            if not index.screen.may_match(
                 position, identity, registered, profile, profile_photo, readings[row]
             ):
                 continue
@@ -168,7 +163,7 @@ def collect_less() -> tuple[int, int, int]:
     the cyclic garbage collector, and collect young objects less often; returns the previous
     thresholds. Scoring makes millions of short-lived objects, which reference counting frees
     at once, beside large long-lived ones that the collector would otherwise walk again and
-    again: a quarter of the CPU of a scan at 10,000 identities."""
+    again (computing index keys took 30 % more CPU with it; a whole scan a few per cent)."""
     threshold = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(max(threshold[0], _YOUNG_OBJECTS), threshold[1], threshold[2])

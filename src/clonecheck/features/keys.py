@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import NamedTuple
 
 from clonecheck.features.skeleton import (
     affix_steps_cached,
@@ -53,10 +54,7 @@ def _skeleton_forms(handle: str) -> list[str]:
 
 
 def _skeleton_keys(forms: Iterable[str]) -> set[str]:
-    """``h:`` keys of each form: its skeleton and the skeletons of its one-letter deletions
-    (SymSpell: two strings at edit distance one, a dropped, doubled, swapped or replaced letter,
-    share a deletion). Deleting before collapsing doubles keeps "maroneslaugh" and its clone
-    "marrneslaugh" together. At most ``MAX_DELETION_KEY_LEN + 1`` keys per form."""
+    """``h:`` keys of each form (``form_keys``, prefixed)."""
     keys: set[str] = set()
     for form in forms:
         keys |= _form_keys(form)
@@ -65,42 +63,56 @@ def _skeleton_keys(forms: Iterable[str]) -> set[str]:
 
 @lru_cache(maxsize=CACHE_SIZE)
 def _form_keys(form: str) -> frozenset[str]:
-    """``_skeleton_keys`` of one form, cached: a crawl's handles repeat their cores with other
-    digits ("annasmith84", "annasmith1990"), so most cores are keyed once per scan."""
-    skeleton = collapse_doubles(form)
+    """``_skeleton_keys`` of one form, cached: a registry's keys are built once, and the
+    comparisons and tests that ask for them ask again."""
+    return frozenset(f"h:{key}" for key in form_keys(form))
+
+
+def form_keys(form: str) -> set[str]:
+    """The skeleton of a form and the skeletons of its one-letter deletions (SymSpell: two
+    strings at edit distance one, a dropped, doubled, swapped or replaced letter, share a
+    deletion); none for a skeleton shorter than 3 letters. Deleting before collapsing doubles
+    keeps "maroneslaugh" and its clone "marrneslaugh" together. At most
+    ``MAX_DELETION_KEY_LEN + 1`` keys; unprefixed, uncached (a crawl's forms are distinct)."""
+    skeleton = _collapse(form)
     if len(skeleton) < 3:
-        return frozenset()
-    return frozenset({f"h:{skeleton}", *(f"h:{d}" for d in _collapsed_deletions(form))})
+        return set()
+    found = _collapsed_deletions(form, skeleton)
+    found.add(skeleton)
+    return found
 
 
-def _collapsed_deletions(text: str) -> set[str]:
+#: a doubled run of letters, and a letter between two equal ones (found at the one before)
+_DOUBLED = re.compile(r"(.)\1+")
+_BETWEEN_EQUAL = re.compile(r"(?=(.).\1)")
+
+
+def _collapsed_deletions(text: str, letters: str | None = None) -> set[str]:
     """``collapse_doubles`` of every one-letter deletion of ``text`` (none for texts shorter
-    than 4 or longer than ``MAX_DELETION_KEY_LEN``), read off its runs of letters rather than
-    collapsing each deletion (a regex each was most of a scan's key cost): deleting a letter of
-    a doubled run leaves the collapsed text; deleting a single letter removes it, and merges
-    its neighbours when they are equal ("bacab" without "c" reads "bab")."""
+    than 4 or longer than ``MAX_DELETION_KEY_LEN``), read off ``letters``, the collapsed text,
+    rather than collapsing each deletion (a regex each was most of a scan's key cost):
+    deleting a letter of a doubled run leaves the collapsed text; deleting a single letter
+    removes it, and merges its neighbours when they are equal ("bacab" without "c" reads
+    "bab"). Both exceptions are found by a compiled pattern, not a loop over the letters."""
     if len(text) > MAX_DELETION_KEY_LEN or len(text) < 4:
         return set()
-    letters = _collapse(text)
+    if letters is None:
+        letters = _collapse(text)
     doubled: set[int] = set()  # positions in ``letters`` of the runs longer than one
     if len(letters) < len(text):
-        start = 0
-        for position, letter in enumerate(letters):
-            end = start + 1
-            while end < len(text) and text[end] == letter:
-                end += 1
-            if end - start > 1:
-                doubled.add(position)
-            start = end
-    last = len(letters) - 1
-    found: set[str] = set()
-    for i in range(last + 1):
-        if i in doubled:
-            found.add(letters)
-        elif 0 < i < last and letters[i - 1] == letters[i + 1]:
+        removed = 0
+        for run in _DOUBLED.finditer(text):
+            doubled.add(run.start() - removed)
+            removed += run.end() - run.start() - 1
+    found = {letters[:i] + letters[i + 1 :] for i in range(len(letters)) if i not in doubled}
+    for between in _BETWEEN_EQUAL.finditer(letters):
+        i = between.start() + 1
+        if i not in doubled:
+            # the plain deletion holds a doubled letter no other deletion has: replace it
+            found.discard(letters[:i] + letters[i + 1 :])
             found.add(letters[:i] + letters[i + 2 :])
-        else:
-            found.add(letters[:i] + letters[i + 1 :])
+    if doubled:
+        found.add(letters)
     return found
 
 
@@ -119,6 +131,50 @@ def name_spellings(words: list[str]) -> list[tuple[str, str]]:
     return found
 
 
+class KeyForms(NamedTuple):
+    """What a name or handle is keyed by, before the keys are spelled out: ``name_keys`` and
+    ``handle_keys`` prefix and expand them for the index; a scan's profile side expands them
+    straight into look-ups (``match.candidates``), never building a key set per profile."""
+
+    #: normalised words of 3+ letters (``t:`` keys)
+    words: tuple[str, ...]
+    #: forms keyed by their skeleton and its one-letter deletions (``form_keys``)
+    forms: tuple[str, ...]
+    #: skeletons keyed alone, without deletions
+    skeletons: tuple[str, ...] = ()
+
+    def keys(self) -> set[str]:
+        """The prefixed keys: ``t:`` per word, ``h:`` per skeleton or deletion."""
+        keys = {f"t:{w}" for w in self.words}
+        keys |= _skeleton_keys(self.forms)
+        keys.update(f"h:{s}" for s in self.skeletons)
+        return keys
+
+
+def name_key_forms(name: str) -> KeyForms:
+    """``name_keys`` before expansion: the words, the joined words (and without affix words,
+    and with a capital I read as l) keyed with deletions, the other spellings alone."""
+    words = normalize_text(name).split()
+    if not words:
+        return KeyForms((), ())
+    joined = "".join(words)
+    forms = [_leet(joined)]
+    bare_words, affixes = strip_name_affixes([], words)
+    if affixes:  # "Official Madonna" meets "Madonna"
+        forms.append(_leet("".join(bare_words)))
+    if "I" in name:
+        # "EiIeen Collins": a capital I inside a word may be an l
+        forms.append(
+            leet_to_letters(bare_handle(normalize_text(name.replace("I", "l")).replace(" ", ""))[0])
+        )
+    spelled = (_collapse(_leet(s)) for s, _ in name_spellings(words)[1:])
+    return KeyForms(
+        tuple(w for w in words if len(w) >= 3),
+        tuple(forms),
+        tuple(s for s in spelled if len(s) >= 3),
+    )
+
+
 def name_keys(name: str) -> set[str]:
     """Candidate-index keys of a display name.
 
@@ -131,26 +187,17 @@ def name_keys(name: str) -> set[str]:
     A profile's name keeps its spellings too, though only a registered handle or name is
     spelled: "Andrea Jacobs" and "Andrea Jacobson" (names 93/100 alike, two edits apart)
     meet only through "andreaj"."""
-    words = normalize_text(name).split()
-    keys = {f"t:{w}" for w in words if len(w) >= 3}
-    if not words:
-        return keys
-    joined = "".join(words)
-    forms = [_leet(joined)]
-    bare_words, affixes = strip_name_affixes([], words)
-    if affixes:  # "Official Madonna" meets "Madonna"
-        forms.append(_leet("".join(bare_words)))
-    if "I" in name:
-        # "EiIeen Collins": a capital I inside a word may be an l
-        forms.append(
-            leet_to_letters(bare_handle(normalize_text(name.replace("I", "l")).replace(" ", ""))[0])
-        )
-    keys |= _skeleton_keys(forms)
-    for spelled, _ in name_spellings(words)[1:]:
-        skeleton = _collapse(_leet(spelled))
-        if len(skeleton) >= 3:
-            keys.add(f"h:{skeleton}")
-    return keys
+    return name_key_forms(name).keys()
+
+
+#: what separates the words of a handle (``eileen_collins``, ``eileen.collins84``)
+_HANDLE_WORD_BREAKS = re.compile(r"[_.\-\d$@!|]+")
+
+
+def handle_key_forms(handle: str) -> KeyForms:
+    """``handle_keys`` before expansion."""
+    words = _HANDLE_WORD_BREAKS.split(normalize(handle, keep_separators=True)[0])
+    return KeyForms(tuple(w for w in words if len(w) >= 3), tuple(_skeleton_forms(handle)))
 
 
 def handle_keys(handle: str) -> set[str]:
@@ -158,7 +205,4 @@ def handle_keys(handle: str) -> set[str]:
     capital I as l or i, "rn" as m or rn, affixes kept or stripped; usually one), each with its
     one-letter deletions, and ``t:`` keys of the words its separators delimit
     (``eileen_collins`` -> eileen, collins). At most 8 forms x 25 keys, typically about 12."""
-    keys = _skeleton_keys(_skeleton_forms(handle))
-    words = re.split(r"[_.\-\d$@!|]+", normalize(handle, keep_separators=True)[0])
-    keys |= {f"t:{w}" for w in words if len(w) >= 3}
-    return keys
+    return handle_key_forms(handle).keys()

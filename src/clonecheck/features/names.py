@@ -20,7 +20,15 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
-from clonecheck.features.keys import MAX_DELETION_KEY_LEN, handle_keys, name_keys, name_spellings
+from clonecheck.features.keys import (
+    MAX_DELETION_KEY_LEN,
+    form_keys,
+    handle_key_forms,
+    handle_keys,
+    name_key_forms,
+    name_keys,
+    name_spellings,
+)
 from clonecheck.features.skeleton import (
     affix_steps,
     affix_steps_cached,
@@ -60,9 +68,12 @@ __all__ = [
     "compare_handles",
     "compare_names",
     "fan_or_parody",
+    "form_keys",
+    "handle_key_forms",
     "handle_keys",
     "handle_name_similarity",
     "handle_similarity",
+    "name_key_forms",
     "name_keys",
     "normalize_text",
     "skeleton_handle",

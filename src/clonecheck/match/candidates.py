@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TypeVar
 
 import numpy as np
@@ -45,21 +44,6 @@ _HASH_SLACK = 6
 _CROP_MARGIN = 2
 
 
-#: names and handles whose keys are kept: a crawl repeats display names (and namesakes'
-#: handle patterns) often enough that most are computed once per scan, not once per profile
-_KEY_CACHE = 1 << 16
-
-
-@lru_cache(maxsize=_KEY_CACHE)
-def _name_keys(name: str) -> frozenset[str]:
-    return frozenset(names.name_keys(name))
-
-
-@lru_cache(maxsize=_KEY_CACHE)
-def _handle_keys(handle: str) -> frozenset[str]:
-    return frozenset(names.handle_keys(handle))
-
-
 def identity_keys(identity: Identity) -> set[str]:
     keys = set(names.name_keys(identity.name)) if identity.name.strip() else set()
     for handle in identity.handles:
@@ -74,15 +58,14 @@ class CandidateIndex:
     identities: Sequence[Identity]
     photos: Mapping[str, PhotoFeatures]
     config: Config
-    #: ``h:`` key -> positions of the identities with it (tuples: most of the index, and a
-    #: scan's worker processes unpickle tuples three times faster than sets)
+    #: ``h:`` key, unprefixed -> positions of the identities with it (tuples: most of the
+    #: index, and a scan's worker processes unpickle tuples three times faster than sets)
     _by_key: dict[str, tuple[int, ...]] = field(init=False, default_factory=dict)
-    #: ``t:`` key -> positions of the identities whose name has this word and one more
+    #: ``t:`` key, unprefixed -> positions of the identities whose name has this word and
+    #: one more
     _by_word: dict[str, set[int]] = field(init=False, default_factory=dict)
-    #: ``t:`` key -> positions of the identities whose name has this one word only
+    #: ``t:`` key, unprefixed -> positions of the identities whose name has this one word only
     _by_only_word: dict[str, set[int]] = field(init=False, default_factory=dict)
-    #: every key of the three, so a profile's keys are matched in one set intersection
-    _keys: frozenset[str] = field(init=False, default=frozenset())
     _hash_owner: npt.NDArray[np.int64] = field(init=False)
     _hashes: dict[str, npt.NDArray[np.uint64]] = field(init=False, default_factory=dict)
     #: the bits each registered hash (row of ``_hashes``) may differ by to make a candidate
@@ -96,14 +79,14 @@ class CandidateIndex:
         by_key: dict[str, list[int]] = {}
         for position, identity in enumerate(self.identities):
             keys = identity_keys(identity)
-            words = [key for key in keys if key.startswith("t:")]
+            words = [key[2:] for key in keys if key.startswith("t:")]
             by_word = self._by_word if len(words) > 1 else self._by_only_word
-            for key in words:
-                by_word.setdefault(key, set()).add(position)
-            for key in keys.difference(words):
-                by_key.setdefault(key, []).append(position)
+            for word in words:
+                by_word.setdefault(word, set()).add(position)
+            for key in keys:
+                if key.startswith("h:"):
+                    by_key.setdefault(key[2:], []).append(position)
         self._by_key = {key: tuple(found) for key, found in by_key.items()}
-        self._keys = frozenset((*self._by_key, *self._by_word, *self._by_only_word))
         owners: list[int] = []
         limits: list[float] = []
         rows: dict[str, list[int]] = {kind: [] for kind, _ in _HASH_PAIRS}
@@ -141,31 +124,39 @@ class CandidateIndex:
         one of its one-letter deletions) is enough; shared word keys (``t:``) count only when
         two of them agree ("Lovelace Ada"), or the identity's name is a single word: one
         common first name shared with hundreds of registered people is not a reason to
-        compare."""
+        compare.
+
+        The profile's keys (``names.name_keys`` | ``names.handle_keys``) are never built as a
+        set: their forms are expanded straight into look-ups, each form once (a handle often
+        spells the name), which is most of what a scan spends per profile."""
         found: set[int] = set()
-        shared_words: list[set[int]] = []
-        for key in self._shared_keys(handle, name):
-            if key.startswith("t:"):
-                found |= self._by_only_word.get(key, set())
-                if key in self._by_word:
-                    shared_words.append(self._by_word[key])
-            else:
-                found.update(self._by_key[key])
+        words: set[str] = set()
+        forms: dict[str, None] = {}
+        shared: set[str] = set()
+        by_key = self._by_key
+        for parts in (
+            names.name_key_forms(name) if name.strip() else None,
+            names.handle_key_forms(handle) if handle.strip() else None,
+        ):
+            if parts is not None:
+                words.update(parts.words)
+                forms.update(dict.fromkeys(parts.forms))
+                shared.update(s for s in parts.skeletons if s in by_key)
+        for form in forms:
+            shared |= by_key.keys() & names.form_keys(form)
+        for key in shared:
+            found.update(by_key[key])
         # identities met by two of the profile's words: a few set intersections in C, not a
         # count per identity (a common first name is shared with hundreds of them)
+        shared_words: list[set[int]] = []
+        for word in words:
+            found |= self._by_only_word.get(word, set())
+            if word in self._by_word:
+                shared_words.append(self._by_word[word])
         for i, first in enumerate(shared_words):
             for second in shared_words[i + 1 :]:
                 found |= first & second
         return found
-
-    def _shared_keys(self, handle: str, name: str) -> frozenset[str]:
-        """The keys of the profile's name and handle that some identity has too."""
-        shared: frozenset[str] = frozenset()
-        if name.strip():
-            shared = _name_keys(name) & self._keys
-        if handle.strip():
-            shared |= _handle_keys(handle) & self._keys
-        return shared
 
     def by_photo(self, photos: Sequence[PhotoFeatures]) -> list[set[int]]:
         """For each profile photo, the identities with a registered photo, or crop of one, of

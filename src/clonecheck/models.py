@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 #: Names of the perceptual hashes computed for every photo. ``*_mirror`` are the same hashes of
 #: the left-right mirrored image, so that a flipped copy still matches.
@@ -154,6 +154,23 @@ class Profile:
     @property
     def account(self) -> AccountRef:
         return AccountRef(self.platform, self.handle)
+
+
+class ProfileSketch(NamedTuple):
+    """The columns of a stored profile a scan reads for every profile: enough to find its
+    candidates and bound their scores (``match.screen``). The rest (the source's record, the
+    photo's address) is read only for the pairs the bound keeps: most profiles never need it."""
+
+    key: str
+    handle: str
+    name: str
+    photo_digest: str | None = None
+    bio: str = ""
+    created_at: str = ""
+    followers: int | None = None
+    following: int | None = None
+    posts: int | None = None
+    verified: bool | None = None
 
 
 class SignalKind(enum.StrEnum):

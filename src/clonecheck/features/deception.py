@@ -52,6 +52,11 @@ def lookalike_skeleton(text: str, *, handle: bool) -> str:
     return " ".join(folded.split())
 
 
+def lookalike_skeleton_once(text: str, *, handle: bool) -> str:
+    """``lookalike_skeleton`` without its cache, for a string read once (a crawl's)."""
+    return str(lookalike_skeleton.__wrapped__(text, handle=handle))
+
+
 @lru_cache(maxsize=CACHE_SIZE)
 def _plain(text: str, *, handle: bool) -> str:
     """A text as written, case and blanks aside (accents composed alike)."""

@@ -37,6 +37,7 @@ from clonecheck.features.skeleton import (
     handle_readings,
     leet_skeleton,
     skeleton_handle,
+    skeleton_once,
 )
 from clonecheck.features.text import (
     ASCII_DIGRAPHS,
@@ -409,7 +410,8 @@ def compare_names(registered: str, candidate: str) -> TextComparison:
 
 @dataclass(frozen=True, slots=True)
 class NameForms:
-    """What ``name_similarity_bound`` needs of a display name, computed once per name."""
+    """What ``name_similarity_bound`` needs of a display name, computed once per name (a
+    scan computes one per candidate profile: nothing of it is cached)."""
 
     normalized: str
     skeleton: str
@@ -423,7 +425,7 @@ class NameForms:
         words = normalize(name)[0].split()
         return cls(
             " ".join(words),
-            skeleton_handle(name),
+            skeleton_once(name),
             any(len(w) == 1 for w in words) and any(len(w) > 1 for w in words),
             bool(words) and (words[0] in NAME_AFFIXES or words[-1] in NAME_AFFIXES),
         )

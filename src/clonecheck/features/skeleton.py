@@ -26,11 +26,15 @@ _RUNS = re.compile(r"(.)\1+")
 _FIRST = itemgetter(1)
 
 
+def _collapse(text: str) -> str:
+    return _RUNS.sub(_FIRST, text)
+
+
 @lru_cache(maxsize=CACHE_SIZE)
 def collapse_doubles(text: str) -> str:
     """The text with every run of one character cut to one ("aaddaa" -> "ada"). (A compiled
     pattern and a C replacement: ``re.sub`` with a template string was a fifth of the keys.)"""
-    return _RUNS.sub(_FIRST, text)
+    return _collapse(text)
 
 
 def _affix_chain(
@@ -85,9 +89,10 @@ def bare_handle(handle: str) -> tuple[str, list[str]]:
 
 
 def bare_core(handle: str) -> str:
-    """``bare_handle``'s core, without its cache: for the index keys of a crawl's handles,
-    nearly all distinct."""
-    return _bare_cached.__wrapped__(handle)[0]
+    """``bare_handle``'s core, without its cache and without naming the digits: for the index
+    keys and readings of a crawl's handles, nearly all distinct."""
+    text = normalize(handle.strip().lstrip("@"), keep_separators=True)[0].replace(" ", "")
+    return text.strip(_OUTER).translate(_NO_SEPARATORS)
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -125,6 +130,14 @@ def skeleton_handle(handle: str) -> str:
     depends on the handle compared with; ``handle_keys`` indexes both readings."""
     raw = handle.strip().lstrip("@").replace("I", "l")
     return collapse_doubles(leet_to_letters(bare_handle(raw)[0]))
+
+
+def skeleton_once(handle: str) -> str:
+    """``skeleton_handle`` without its caches, for a string read once (a crawl's name or
+    handle): caching each distinct string only grows the caches (a cold cached call took
+    three times as long as computing it)."""
+    raw = handle.strip().lstrip("@").replace("I", "l")
+    return _collapse(leet_to_letters.__wrapped__(bare_core(raw)))
 
 
 @lru_cache(maxsize=CACHE_SIZE)

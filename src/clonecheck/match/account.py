@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from clonecheck.config import Config
 from clonecheck.match import account_model
-from clonecheck.models import Profile
+from clonecheck.models import Profile, ProfileSketch
 
 _TWITTER_DATE = "%a %b %d %H:%M:%S %z %Y"
 _NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -49,7 +49,7 @@ def parse_created(text: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def fake_probability(profile: Profile) -> float | None:
+def fake_probability(profile: Profile | ProfileSketch) -> float | None:
     """The model's probability that the account is shaped like a bought one (0..1); None when
     the source gave no follower and following counts. Unknown posts count as average."""
     if profile.followers is None or profile.following is None:

@@ -32,11 +32,11 @@ from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 from clonecheck.config import Config
 from clonecheck.features import names
-from clonecheck.features.deception import lookalike_skeleton
+from clonecheck.features.deception import lookalike_skeleton, lookalike_skeleton_once
 from clonecheck.match.account import fake_probability
 from clonecheck.match.rarity import NameRarity
 from clonecheck.match.score import bio_signal, face_signal, photo_signal, ramp_up
-from clonecheck.models import Identity, PhotoFeatures, Profile, SignalKind
+from clonecheck.models import Identity, PhotoFeatures, Profile, ProfileSketch, SignalKind
 
 #: rounding room: the bound multiplies in another order than ``score.fuse``
 _EPSILON = 1e-9
@@ -71,17 +71,17 @@ class ProfileReadings:
     bio: str | None = None
 
     @classmethod
-    def of(cls, profile: Profile, config: Config) -> ProfileReadings:
+    def of(cls, profile: Profile | ProfileSketch, config: Config) -> ProfileReadings:
         return cls(
-            lookalike_skeleton(profile.handle, handle=True),
-            lookalike_skeleton(profile.name, handle=False) if profile.name.strip() else None,
+            lookalike_skeleton_once(profile.handle, handle=True),
+            lookalike_skeleton_once(profile.name, handle=False) if profile.name.strip() else None,
             names.NameForms.of(profile.name),
             _suspicion_bound(profile, config),
             names.comparable_bio(profile.bio, config.bio_min_chars),
         )
 
 
-def _suspicion_bound(profile: Profile, config: Config) -> float:
+def _suspicion_bound(profile: Profile | ProfileSketch, config: Config) -> float:
     """The largest ``AccountEvidence.suspicion`` this profile can have, whoever it is
     compared with: the model's, or the creation-date gap's if it has a creation date."""
     probability = fake_probability(profile)
@@ -129,7 +129,7 @@ class PairScreen:
 
     def pairs_worth_scoring(
         self,
-        profiles: Sequence[Profile],
+        profiles: Sequence[Profile | ProfileSketch],
         candidates: Mapping[str, Iterable[int]],
         readings: Sequence[ProfileReadings],
         with_photo: Sequence[bool],
@@ -173,7 +173,7 @@ class PairScreen:
 
     def _bounds(
         self,
-        profiles: Sequence[Profile],
+        profiles: Sequence[Profile | ProfileSketch],
         readings: Sequence[ProfileReadings],
         rows: npt.NDArray[np.int64],
         at: npt.NDArray[np.int64],

@@ -6,7 +6,8 @@ store's profiles, or one row group of a Parquet dataset, which the worker reads 
 the features of the partition's photos, and writes the matches as one recorded scan. Workers do
 the CPU work, each step a map over partitions:
 
-1. candidates: the same ``find_candidates`` lookups by name, photo hash and face;
+1. candidates: the same ``screened_candidates`` as one machine's scan (look-ups by name, photo
+   hash and face, then the screen's first bound on the profiles' sketches);
 2. faces: the face model on the candidates' photos that have not been through it (the bytes come
    from the store, only for those);
 3. scoring: exactly ``partition.score_partition``, the single-machine scan's inner step.
@@ -42,14 +43,14 @@ from clonecheck.models import (
     Match,
     PhotoFeatures,
     Profile,
+    ProfileSketch,
     normalize_handle,
 )
 from clonecheck.service.partition import (
-    ProfileName,
     ScanIndex,
     faces_wanted,
-    find_candidates,
     score_partition,
+    screened_candidates,
 )
 from clonecheck.service.photos import PhotoAnalyser
 from clonecheck.service.progress import Progress
@@ -92,11 +93,11 @@ class Found:
 
 
 def candidates_in_names(
-    names: Sequence[ProfileName], by_key: Mapping[str, PhotoFeatures], index: ScanIndex
+    sketches: Sequence[ProfileSketch], by_key: Mapping[str, PhotoFeatures], index: ScanIndex
 ) -> Found:
-    """Candidates of a block of the store's profiles."""
+    """Candidates of a block of the store's profiles, as the single-machine scan screens them."""
     started = time.perf_counter()
-    pairs = find_candidates(names, by_key, index)
+    pairs = screened_candidates(sketches, by_key, index)
     return Found(pairs, None, time.perf_counter() - started)
 
 
@@ -106,7 +107,7 @@ def candidates_in_parquet(
     """Candidates of one Parquet row group, read here, on the worker."""
     started = time.perf_counter()
     dataset = ParquetProfiles(part.url)
-    pairs = find_candidates(dataset.names(part), by_key, index)
+    pairs = screened_candidates(dataset.sketches(part), by_key, index)
     profiles = tuple(dataset.profiles(part, pairs)) if pairs else ()
     return Found(pairs, profiles, time.perf_counter() - started)
 
@@ -259,8 +260,8 @@ def scan_on_cluster(
                 run.drive(
                     (
                         len(rows),
-                        _features(photos, {k: d for k, _, _, d in rows if d}),
-                        (candidates_in_names, [(k, h, n) for k, h, n, _ in rows]),
+                        _features(photos, {r.key: r.photo_digest for r in rows if r.photo_digest}),
+                        (candidates_in_names, rows),
                     )
                     for rows in store.scan_pages(block)
                 )

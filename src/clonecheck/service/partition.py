@@ -17,7 +17,15 @@ from clonecheck.match.candidates import CandidateIndex
 from clonecheck.match.rarity import NameRarity
 from clonecheck.match.score import score_pair
 from clonecheck.match.screen import PairScreen, ProfileReadings
-from clonecheck.models import FaceStatus, Identity, Match, PhotoFeatures, Profile, Verdict
+from clonecheck.models import (
+    FaceStatus,
+    Identity,
+    Match,
+    PhotoFeatures,
+    Profile,
+    ProfileSketch,
+    Verdict,
+)
 
 #: (profile key, handle, name): the cheap columns the name lookup needs
 ProfileName = tuple[str, str, str]
@@ -88,6 +96,25 @@ def find_candidates(
         if hits:
             pairs.setdefault(key, set()).update(hits)
     return pairs
+
+
+def screened_candidates(
+    sketches: Sequence[ProfileSketch], photos: Mapping[str, PhotoFeatures], index: ScanIndex
+) -> dict[str, set[int]]:
+    """``find_candidates``, then the screen's first bound (``PairScreen.pairs_worth_scoring``)
+    on the sketches alone: the pairs worth reading the profile in full for. At 10,000
+    identities about 5 % of candidate pairs remain, so a scan reads a few profiles of each
+    hundred in full instead of most of them. ``score_partition`` applies the same bound
+    again (to the same values, so it keeps every pair kept here)."""
+    found = find_candidates(((s.key, s.handle, s.name) for s in sketches), photos, index)
+    if not found:
+        return found
+    sketches = [s for s in sketches if s.key in found]
+    readings = [ProfileReadings.of(s, index.config) for s in sketches]
+    worth = index.screen.pairs_worth_scoring(
+        sketches, found, readings, [s.key in photos for s in sketches]
+    )
+    return {s.key: set(kept) for s, kept in zip(sketches, worth, strict=True) if kept}
 
 
 def faces_wanted(

@@ -18,14 +18,22 @@ from typing import Any
 
 from clonecheck.errors import InputError
 from clonecheck.match.rarity import NameRarity
-from clonecheck.models import Identity, Match, PhotoFeatures, Profile, Verdict, normalize_handle
+from clonecheck.models import (
+    Identity,
+    Match,
+    PhotoFeatures,
+    Profile,
+    ProfileSketch,
+    Verdict,
+    normalize_handle,
+)
 from clonecheck.service.partition import (
     ScanIndex,
     collect_less,
     faces_wanted,
     few_collections,
-    find_candidates,
     score_partition,
+    screened_candidates,
 )
 from clonecheck.service.photos import PhotoAnalyser
 from clonecheck.service.progress import Progress
@@ -169,10 +177,6 @@ def interrupted_on_error(store: Store, scan_id: int | None, progress: Progress) 
         progress.finish()
 
 
-#: (profile key, handle, name, photo digest): one row of a scan's page of profiles
-ScanRow = tuple[str, str, str, str | None]
-
-
 @dataclass(slots=True)
 class BlockOutcome:
     """What a block of profiles gave: its matches, or (when candidates' photos still need the
@@ -186,15 +190,15 @@ class BlockOutcome:
     stages: dict[str, float] = field(default_factory=dict)
 
 
-def score_block(store: Store, index: ScanIndex, rows: Sequence[ScanRow]) -> BlockOutcome:
-    """One block's candidates, read in full and scored; only candidates' profiles are read in
-    full. Reads the store, never writes it: a worker process runs this on its own
-    connection."""
+def score_block(store: Store, index: ScanIndex, rows: Sequence[ProfileSketch]) -> BlockOutcome:
+    """One block's candidates, read in full and scored; only the profiles of the candidate
+    pairs the screen keeps are read in full. Reads the store, never writes it: a worker
+    process runs this on its own connection."""
     started = time.perf_counter()
-    digests = {key: digest for key, _, _, digest in rows if digest}
+    digests = {row.key: row.photo_digest for row in rows if row.photo_digest}
     features = store.photo_features(set(digests.values()))
     by_key = {k: features[d] for k, d in digests.items() if d in features}
-    pairs = find_candidates(((k, h, n) for k, h, n, _ in rows), by_key, index)
+    pairs = screened_candidates(rows, by_key, index)
     if not pairs:
         return BlockOutcome([], stages={"candidates": time.perf_counter() - started})
     profiles = [p for p in store.profiles(pairs) if p.account.key not in index.owned]
@@ -260,7 +264,7 @@ def _start_worker(path: str, index: bytes) -> None:
     collect_less()  # for the worker's life: it only scores
 
 
-def _worker_block(rows: Sequence[ScanRow]) -> BlockOutcome:
+def _worker_block(rows: Sequence[ProfileSketch]) -> BlockOutcome:
     return score_block(_WORKER["store"], _WORKER["index"], rows)
 
 

@@ -19,8 +19,8 @@ from typing import Any
 
 from clonecheck.errors import InputError
 from clonecheck.match.candidates import iter_blocks
-from clonecheck.models import Profile
-from clonecheck.store.profiles import _profile_from_row, _profile_record
+from clonecheck.models import Profile, ProfileSketch
+from clonecheck.store.profiles import _profile_from_row, _profile_record, sketch_from_row
 
 #: rows per row group: one row group is one partition of a distributed scan
 ROWS_PER_PART = 5000
@@ -147,6 +147,12 @@ class ParquetProfiles:
         columns = (table.column(c).to_pylist() for c in ("key", "handle", "name"))
         for key, handle, name in zip(*columns, strict=True):
             yield str(key), str(handle or ""), str(name or "")
+
+    def sketches(self, part: ParquetPart) -> list[ProfileSketch]:
+        """Every profile's sketch in one partition: what a scan reads of every profile."""
+        table = self._read(part, list(ProfileSketch._fields))
+        columns = [table.column(c).to_pylist() for c in ProfileSketch._fields]
+        return [sketch_from_row(row) for row in zip(*columns, strict=True)]
 
     def photo_digests(self, part: ParquetPart) -> dict[str, str]:
         """profile key -> photo digest, of one partition's profiles that have one."""

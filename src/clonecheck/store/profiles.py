@@ -4,11 +4,11 @@ in ``profiles.raw`` so nothing a source said is lost."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from clonecheck.models import Photo, Profile, normalize_handle, normalize_platform
+from clonecheck.models import Photo, Profile, ProfileSketch, normalize_handle, normalize_platform
 from clonecheck.store._rows import in_chunks, timestamp
 from clonecheck.store.connection import Connection
 
@@ -121,6 +121,27 @@ def _flag(value: bool | None) -> int | None:
 
 def _bool(value: Any) -> bool | None:
     return None if value is None else bool(value)
+
+
+#: the columns of a ``ProfileSketch``, in its order
+SKETCH_COLUMNS = ", ".join(ProfileSketch._fields)
+
+
+def sketch_from_row(row: Sequence[Any]) -> ProfileSketch:
+    """A ``ProfileSketch`` from its columns as SQLite or Parquet gives them (NULL as absent)."""
+    key, handle, name, digest, bio, created_at, followers, following, posts, verified = row
+    return ProfileSketch(
+        str(key),
+        str(handle or ""),
+        str(name or ""),
+        digest or None,
+        str(bio or ""),
+        str(created_at or ""),
+        followers,
+        following,
+        posts,
+        _bool(verified),
+    )
 
 
 def _profile_from_row(row: dict[str, Any]) -> Profile:

@@ -13,9 +13,10 @@ import socket
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from clonecheck.models import Match
+from clonecheck.models import Match, ProfileSketch
 from clonecheck.store._rows import timestamp
 from clonecheck.store.connection import Connection, _pid_alive
+from clonecheck.store.profiles import SKETCH_COLUMNS, sketch_from_row
 
 #: a scan's ``status``: running now, completed, or stopped before it completed
 RUNNING = "running"
@@ -170,24 +171,20 @@ class ScanRows(Connection):
             for m in matches
         )
 
-    def scan_pages(self, size: int) -> Iterator[list[tuple[str, str, str, str | None]]]:
-        """Every profile's (key, handle, name, photo digest), ``size`` at a time in key order.
-        Each page is its own short query (keyset, not one cursor held open), so a scan that
-        writes between pages holds no read statement across its commits and never needs the
-        whole crawl in memory."""
+    def scan_pages(self, size: int) -> Iterator[list[ProfileSketch]]:
+        """Every profile's sketch (the columns a scan reads of every profile), ``size`` at a
+        time in key order. Each page is its own short query (keyset, not one cursor held
+        open), so a scan that writes between pages holds no read statement across its commits
+        and never needs the whole crawl in memory."""
         after = ""
         while True:
             rows = self.db.execute(
-                "select key, handle, name, photo_digest from profiles where key > ? "
-                "order by key limit ?",
+                f"select {SKETCH_COLUMNS} from profiles where key > ? order by key limit ?",
                 [after, size],
             ).fetchall()
             if not rows:
                 return
-            yield [
-                (str(key), str(handle or ""), str(name or ""), digest or None)
-                for key, handle, name, digest in rows
-            ]
+            yield [sketch_from_row(row) for row in rows]
             after = str(rows[-1][0])
 
     def scans(self) -> list[ScanRecord]:

@@ -209,3 +209,54 @@ def test_bios_count_exactly_where_full_scoring_compares_them() -> None:
     (first_stage,) = screen.pairs_worth_scoring([profile], {profile.key: {0}}, [readings], [False])
     assert first_stage == [0]
     assert screen.may_match(0, ada, [], profile, None, readings)
+
+
+def test_the_block_bound_keeps_every_pair_the_name_bound_keeps(shared_data: SharedData) -> None:
+    """The block bound computes the name's similarity its own way (the token-sorted ratio from
+    one Indel distance, the skeletons' ratio first at its most, then exactly where that
+    decides): on real names and their edits (neighbours swapped, spaces moved, letters
+    dropped, words in another order) it keeps every pair that ``names.name_similarity_bound``,
+    computed pair by pair, lets reach the threshold. Names alone decide here: no handles, no
+    bios, no metadata."""
+    from clonecheck.features import names
+
+    config = Config(weight_name=0.9, name_weak=60.0, name_strong=99.0)
+    rng = random.Random(7)
+    real = [r["name"] for r in _rows(shared_data, "users.csv") if len(r["name"].split()) >= 2]
+    registered = rng.sample(real, 60)
+    identities = [Identity(f"i{n}", name) for n, name in enumerate(registered)]
+
+    def edits(name: str) -> list[str]:
+        joined = name.replace(" ", "")
+        i = rng.randrange(1, len(joined) - 2)
+        swapped = name[:i] + name[i + 1] + name[i] + name[i + 2 :]
+        return [
+            swapped,
+            joined,
+            joined[:i] + " " + joined[i:],
+            name[:i] + name[i + 1 :],
+            swapped.replace(" ", ""),
+            " ".join(reversed(name.split())),
+            rng.choice(real),
+        ]
+
+    crawl = [
+        Profile("twitter", "", name=edited, account_id=f"{n}-{k}")
+        for n, name in enumerate(registered)
+        for k, edited in enumerate(edits(name))
+    ]
+    screen = PairScreen(identities, config, None)
+    readings = [ProfileReadings.of(p, config) for p in crawl]
+    everyone = set(range(len(identities)))
+    kept = screen.pairs_worth_scoring(
+        crawl, {p.key: everyone for p in crawl}, readings, [False] * len(crawl)
+    )
+    missed = []
+    for profile, read, first_stage in zip(crawl, readings, kept, strict=True):
+        for position, identity in enumerate(identities):
+            bound = names.name_similarity_bound(names.NameForms.of(identity.name), read.name_forms)
+            assert bound is not None
+            strength = min(1.0, max(0.0, (bound - 60.0) / (99.0 - 60.0)))
+            if 0.9 * strength >= config.possible_threshold and position not in first_stage:
+                missed.append((identity.name, profile.name))
+    assert missed == []

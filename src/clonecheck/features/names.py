@@ -419,6 +419,8 @@ class NameForms:
     initials: bool
     #: starts or ends with a word clone makers add ("official"): compared in full
     affixed: bool
+    #: the words sorted, as ``fuzz.token_sort_ratio`` compares them
+    sorted_words: str = ""
 
     @classmethod
     def of(cls, name: str) -> NameForms:
@@ -428,6 +430,7 @@ class NameForms:
             skeleton_once(name),
             any(len(w) == 1 for w in words) and any(len(w) > 1 for w in words),
             bool(words) and (words[0] in NAME_AFFIXES or words[-1] in NAME_AFFIXES),
+            " ".join(sorted(words)),
         )
 
 

@@ -44,11 +44,20 @@ _HASH_SLACK = 6
 _CROP_MARGIN = 2
 
 
-def identity_keys(identity: Identity) -> set[str]:
-    keys = set(names.name_keys(identity.name)) if identity.name.strip() else set()
-    for handle in identity.handles:
-        keys |= names.handle_keys(handle)
-    return keys
+def _identity_keys(identity: Identity) -> tuple[set[str], set[str]]:
+    """An identity's candidate-index keys (``names.name_keys`` | ``names.handle_keys``),
+    unprefixed as the index holds them: the words, and the skeletons with their deletions."""
+    parts = [names.handle_key_forms(handle) for handle in identity.handles]
+    if identity.name.strip():
+        parts.append(names.name_key_forms(identity.name))
+    words: set[str] = set()
+    skeletons: set[str] = set()
+    for part in parts:
+        words.update(part.words)
+        skeletons.update(part.skeletons)
+        for form in part.forms:
+            skeletons |= names.form_keys(form)
+    return words, skeletons
 
 
 @dataclass
@@ -78,14 +87,12 @@ class CandidateIndex:
     def __post_init__(self) -> None:
         by_key: dict[str, list[int]] = {}
         for position, identity in enumerate(self.identities):
-            keys = identity_keys(identity)
-            words = [key[2:] for key in keys if key.startswith("t:")]
+            words, skeletons = _identity_keys(identity)
             by_word = self._by_word if len(words) > 1 else self._by_only_word
             for word in words:
                 by_word.setdefault(word, set()).add(position)
-            for key in keys:
-                if key.startswith("h:"):
-                    by_key.setdefault(key[2:], []).append(position)
+            for key in skeletons:
+                by_key.setdefault(key, []).append(position)
         self._by_key = {key: tuple(found) for key, found in by_key.items()}
         owners: list[int] = []
         limits: list[float] = []

@@ -107,6 +107,7 @@ class PairScreen:
         # the same, as columns for ``pairs_worth_scoring``
         self._names = np.array([r.name_forms.normalized for r in self._readings], dtype=object)
         self._named = np.array([bool(n) for n in self._names], dtype=bool)
+        self._sorted = np.array([r.name_forms.sorted_words for r in self._readings], dtype=object)
         self._skeletons = np.array([r.name_forms.skeleton for r in self._readings], dtype=object)
         self._commonness = np.array([r.commonness for r in self._readings], dtype=np.float64)
         self._spelled = np.array(
@@ -178,26 +179,31 @@ class PairScreen:
         rows: npt.NDArray[np.int64],
         at: npt.NDArray[np.int64],
     ) -> npt.NDArray[np.bool_]:
-        """Whether each pair's bound reaches ``possible_threshold`` (see ``may_match``)."""
+        """Whether each pair's bound reaches ``possible_threshold`` (see ``may_match``).
+
+        The name's similarity is the larger of the token-sorted ratio (an Indel distance over
+        the words sorted once per name) and the skeletons' ratio, which counts a swap of
+        neighbours as one edit. A swap saves at most half the Indel distance, so the skeletons'
+        ratio is first taken at that most; only the pairs that still reach the threshold
+        and whose similarity that term decides get the two distances that count swaps."""
         config = self.config
         forms = [r.name_forms for r in readings]
-        mine = np.array([f.normalized for f in forms], dtype=object)[rows]
-        theirs = self._names[at]
-        similarity = np.maximum(
-            process.cpdist(theirs, mine, scorer=fuzz.token_sort_ratio, dtype=np.float64),
-            _ratios(self._skeletons[at], np.array([f.skeleton for f in forms], dtype=object)[rows]),
+        token_sorted = _indel_ratios(
+            self._sorted[at], np.array([f.sorted_words for f in forms], dtype=object)[rows]
         )
         initials = np.array([f.initials for f in forms], dtype=bool)[rows]
-        similarity = np.where(initials, np.maximum(similarity, 90.0), similarity) + 0.01
+        floor = np.where(initials, np.maximum(token_sorted, 90.0), token_sorted)
+        theirs = self._skeletons[at]
+        mine = np.array([f.skeleton for f in forms], dtype=object)[rows]
+        indel = process.cpdist(theirs, mine, scorer=Indel.distance).astype(np.float64)
+        lengths = _lengths(theirs) + _lengths(mine)
+        squeezed_at_most = _ratio_of(indel / 2.0, lengths)
         named = np.array([bool(f.normalized) for f in forms], dtype=bool)[rows] & self._named[at]
-        name = np.where(
-            named,
-            _ramp(similarity, config.name_weak, config.name_strong) * self._commonness[at],
-            0.0,
-        )
+        commonness = np.where(named, self._commonness[at], 0.0)
         handled = np.array([bool(p.handle) for p in profiles], dtype=bool)[rows]
         handle = (handled & self._spelled[at]).astype(np.float64)
-        miss = (1.0 - config.weight_name * name) * (1.0 - config.weight_handle * handle)
+        # the signals other than the name, and the account evidence's share of suspicion
+        others = 1.0 - config.weight_handle * handle
         bios = np.array([r.bio for r in readings], dtype=object)[rows]
         with_bio = np.array([r.bio is not None for r in readings], dtype=bool)[rows]
         compared = np.flatnonzero(self._with_bio[at] & with_bio)
@@ -207,12 +213,33 @@ class PairScreen:
                 process.cpdist(left, right, scorer=fuzz.ratio, dtype=np.float64),
                 process.cpdist(left, right, scorer=fuzz.token_sort_ratio, dtype=np.float64),
             )
-            miss[compared] *= 1.0 - config.weight_bio * _ramp(
+            others[compared] *= 1.0 - config.weight_bio * _ramp(
                 bio + 0.01, config.bio_weak, config.bio_strong
             )
-        suspicion = np.array([r.account_suspicion for r in readings], dtype=np.float64)[rows]
-        miss *= 1.0 - config.weight_account * suspicion * np.maximum(name, handle)
-        return np.asarray(1.0 - miss >= config.possible_threshold - _EPSILON, dtype=np.bool_)
+        account = (
+            config.weight_account
+            * np.array([r.account_suspicion for r in readings], dtype=np.float64)[rows]
+        )
+
+        def reaches(
+            similarity: npt.NDArray[np.float64], pairs: slice | npt.NDArray[np.intp]
+        ) -> npt.NDArray[np.bool_]:
+            """The bound at this name similarity, for these pairs."""
+            strength = _ramp(similarity + 0.01, config.name_weak, config.name_strong)
+            name = strength * commonness[pairs]
+            miss = (1.0 - config.weight_name * name) * others[pairs]
+            miss *= 1.0 - account[pairs] * np.maximum(name, handle[pairs])
+            return np.asarray(1.0 - miss >= config.possible_threshold - _EPSILON, dtype=np.bool_)
+
+        reached = reaches(np.maximum(floor, squeezed_at_most), slice(None))
+        exact = np.flatnonzero(reached & (squeezed_at_most > floor))
+        if exact.size:
+            swaps = process.cpdist(theirs[exact], mine[exact], scorer=Levenshtein.distance).astype(
+                np.float64
+            ) - process.cpdist(theirs[exact], mine[exact], scorer=OSA.distance).astype(np.float64)
+            squeezed = _ratio_of(np.maximum(0.0, indel[exact] - swaps), lengths[exact])
+            reached[exact] = reaches(np.maximum(floor[exact], squeezed), exact)
+        return reached
 
     def _read(self, identity: Identity) -> _Readings:
         name = identity.name.strip()
@@ -340,18 +367,23 @@ def _ramp(values: npt.NDArray[np.float64], weak: float, strong: float) -> npt.ND
     return np.clip((values - weak) / (strong - weak), 0.0, 1.0)
 
 
-def _ratios(
+def _lengths(texts: npt.NDArray[np.object_]) -> npt.NDArray[np.float64]:
+    return np.fromiter(map(len, texts), dtype=np.float64, count=len(texts))
+
+
+def _ratio_of(
+    distance: npt.NDArray[np.float64], lengths: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """An Indel distance as a 0..100 similarity (rapidfuzz ``ratio``); 0 against nothing."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = 100.0 * (1.0 - distance / lengths)
+    return np.where(lengths > 0, ratio, 0.0)
+
+
+def _indel_ratios(
     left: npt.NDArray[np.object_], right: npt.NDArray[np.object_]
 ) -> npt.NDArray[np.float64]:
-    """``names._ratio`` of each pair (an Indel ratio with a swap of neighbours one edit), in C."""
-    indel = process.cpdist(left, right, scorer=Indel.distance).astype(np.int64)
-    swaps = process.cpdist(left, right, scorer=Levenshtein.distance).astype(
-        np.int64
-    ) - process.cpdist(left, right, scorer=OSA.distance).astype(np.int64)
-    left_lengths = np.fromiter(map(len, left), dtype=np.int64, count=len(left))
-    right_lengths = np.fromiter(map(len, right), dtype=np.int64, count=len(right))
-    lengths = (left_lengths + right_lengths).astype(np.float64)
-    empty = (left_lengths == 0) | (right_lengths == 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = 100.0 * (1.0 - np.maximum(0, indel - swaps) / lengths)
-    return np.where(empty, 0.0, ratio)
+    """rapidfuzz ``ratio`` of each pair, from one Indel distance each (of texts whose words
+    are sorted already: ``token_sort_ratio``)."""
+    distance = process.cpdist(left, right, scorer=Indel.distance).astype(np.float64)
+    return _ratio_of(distance, _lengths(left) + _lengths(right))

@@ -6,6 +6,7 @@ there are several cores) and runs the face model on candidates' photos; the scor
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import pickle
 import time
@@ -144,7 +145,8 @@ def scan(
         scan_id = store.start_scan(identity, photos.config.as_dict()) if record else None
         progress.start("Scanning profiles", total)
         with interrupted_on_error(store, scan_id, progress):
-            index = build_index(photos, identities)
+            with few_collections():  # the index is long-lived: walking it again is waste
+                index = build_index(photos, identities)
             state = _ScanState(photos, index, scan_id)
             with photos.pool() as face_pool, few_collections():
                 state.face_pool = face_pool
@@ -260,8 +262,9 @@ def _start_worker(path: str, index: bytes) -> None:
     """Pool initializer: the index arrives once per worker, not once per block, pickled once
     for all of them by the scanning process (at 10,000 identities a pickling is 0.7 s)."""
     _WORKER["store"] = Store.open(path)
-    _WORKER["index"] = pickle.loads(index)
     collect_less()  # for the worker's life: it only scores
+    _WORKER["index"] = pickle.loads(index)
+    gc.freeze()  # the index too: it lives as long as the worker
 
 
 def _worker_block(rows: Sequence[ProfileSketch]) -> BlockOutcome:

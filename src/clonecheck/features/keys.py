@@ -20,7 +20,14 @@ from clonecheck.features.skeleton import (
     collapse_doubles,
     leet_to_letters,
 )
-from clonecheck.features.text import CACHE_SIZE, normalize, normalize_text, strip_name_affixes
+from clonecheck.features.text import (
+    CACHE_SIZE,
+    PREFIXES,
+    SUFFIXES,
+    normalize,
+    normalize_text,
+    strip_name_affixes,
+)
 
 #: the readings without their per-string caches: a crawl's names and handles are nearly all
 #: distinct, so caching each intermediate string would only fill the caches (the comparisons,
@@ -36,6 +43,8 @@ MAX_DELETION_KEY_LEN = 24
 def _strip_affixes(core: str) -> str:
     """The core without every affix clone makers add ("real", "official", "tv" ...), for
     index keys; the caller keeps the unstripped form as well ("theodore" is not "odore")."""
+    if not core.startswith(PREFIXES) and not core.endswith(SUFFIXES):
+        return core  # most handles: two C calls say so
     return _affix_steps(core)[-1][0]
 
 
@@ -44,7 +53,7 @@ def _skeleton_forms(handle: str) -> list[str]:
     "rn" as m and as rn, affixes kept and stripped. Most handles have one form."""
     raw = handle.strip().lstrip("@")
     forms: list[str] = []
-    for text in dict.fromkeys((raw.replace("I", "l"), raw)):
+    for text in (raw.replace("I", "l"), raw) if "I" in raw else (raw,):
         core = bare_core(text)
         # "rn" and "vv" read as m and w, and as themselves (mapping digits makes neither)
         for digraphs in (True, False) if "rn" in core or "vv" in core else (True,):
@@ -105,12 +114,14 @@ def _collapsed_deletions(text: str, letters: str | None = None) -> set[str]:
             doubled.add(run.start() - removed)
             removed += run.end() - run.start() - 1
     found = {letters[:i] + letters[i + 1 :] for i in range(len(letters)) if i not in doubled}
-    for between in _BETWEEN_EQUAL.finditer(letters):
-        i = between.start() + 1
-        if i not in doubled:
-            # the plain deletion holds a doubled letter no other deletion has: replace it
-            found.discard(letters[:i] + letters[i + 1 :])
-            found.add(letters[:i] + letters[i + 2 :])
+    # a letter between two equal ones ("bacab"): one C pass says whether there is any
+    if any(map(str.__eq__, letters, letters[2:])):
+        for between in _BETWEEN_EQUAL.finditer(letters):
+            i = between.start() + 1
+            if i not in doubled:
+                # the plain deletion holds a doubled letter no other deletion has: replace it
+                found.discard(letters[:i] + letters[i + 1 :])
+                found.add(letters[:i] + letters[i + 2 :])
     if doubled:
         found.add(letters)
     return found

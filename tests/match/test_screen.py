@@ -13,6 +13,7 @@ import random
 from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple
 
+import numpy as np
 import pytest
 
 from clonecheck.config import DEFAULT, Config
@@ -260,3 +261,43 @@ def test_the_block_bound_keeps_every_pair_the_name_bound_keeps(shared_data: Shar
             if 0.9 * strength >= config.possible_threshold and position not in first_stage:
                 missed.append((identity.name, profile.name))
     assert missed == []
+
+
+def test_the_block_handle_bound_is_never_below_the_pair_by_pair_one(
+    shared_data: SharedData, clone_variants: CloneVariants
+) -> None:
+    """For a whole block the screen compares every registered reading of a handle (and of the
+    name as handles spell it) with every reading of the candidate handle; pair by pair,
+    ``may_match`` takes the strength of ``names.handle_similarity``. The first is never the
+    lower, on real handles and names with clone edits, look-alike digits ("5usan") and affixes,
+    against namesakes and strangers."""
+    rng = random.Random(11)
+    rows = [r for r in _rows(shared_data, "users.csv") if len(r["name"].split()) >= 2]
+    people = rng.sample(rows, 40)
+    identities = [Identity(f"i{n}", r["name"], (r["screen_name"],)) for n, r in enumerate(people)]
+    crawl = [p for r in people for p in clone_variants(r["screen_name"], r["name"], rng)]
+    crawl += [
+        Profile("twitter", handle, name=r["name"])
+        for r in people
+        for handle in (
+            r["screen_name"].replace("s", "5", 1).replace("o", "0", 1),
+            "the_real_" + r["screen_name"],
+            "".join(r["name"].split()).lower() + "tv",
+            r["name"].split()[0].lower()[0] + r["name"].split()[-1].lower(),
+        )
+    ]
+    crawl += [Profile("twitter", r["screen_name"], name=r["name"]) for r in rng.sample(rows, 40)]
+    screen = PairScreen(identities, DEFAULT, None)
+    every_pair = [(row, at) for row in range(len(crawl)) for at in range(len(identities))]
+    bounds = screen._handle_bounds(
+        crawl,
+        np.array([row for row, _ in every_pair], dtype=np.int64),
+        np.array([at for _, at in every_pair], dtype=np.int64),
+    )
+    below = [
+        (identities[at].handles[0], crawl[row].handle, bound)
+        for (row, at), bound in zip(every_pair, bounds.tolist(), strict=True)
+        if bound + 1e-9 < screen._handle_strength(identities[at], crawl[row], screen._readings[at])  # type: ignore[arg-type]
+    ]
+    assert below == []
+    assert sum(b > 0 for b in bounds.tolist()) >= len(crawl) // 2  # the bound does not vanish

@@ -77,6 +77,7 @@ __all__ = [
     "handle_similarity",
     "name_key_forms",
     "name_keys",
+    "name_spellings",
     "normalize_text",
     "skeleton_handle",
 ]

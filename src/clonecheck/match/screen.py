@@ -9,7 +9,9 @@ microseconds; most of that is the handle comparison.
 ``PairScreen`` bounds a pair's fused score from above with the cheap signals computed exactly
 (photo and face distances, bio, display name) and the expensive ones counted at their
 largest: the handle at full strength until the bound says it matters, then its similarity
-alone (no edits named, no namesake discount); the account evidence at the strongest the
+alone (no edits named, no namesake discount; for a whole block at once, every registered
+reading against every reading of the candidate handle, so at least as high as pair by pair);
+the account evidence at the strongest the
 profile's metadata allows; no established-account or fan-page lowering. The fused score is a
 noisy-OR, increasing in every strength, so a pair whose bound stays below
 ``possible_threshold`` scores ``none`` in full too, and only the others are scored by
@@ -33,6 +35,13 @@ from rapidfuzz.distance import OSA, Indel, Levenshtein
 from clonecheck.config import Config
 from clonecheck.features import names
 from clonecheck.features.deception import lookalike_skeleton, lookalike_skeleton_once
+from clonecheck.features.skeleton import (
+    affix_steps_cached,
+    collapse_doubles,
+    handle_readings,
+    leet_skeleton,
+    skeleton_handle,
+)
 from clonecheck.match.account import fake_probability
 from clonecheck.match.rarity import NameRarity
 from clonecheck.match.score import bio_signal, face_signal, photo_signal, ramp_up
@@ -95,6 +104,20 @@ def _suspicion_bound(profile: Profile | ProfileSketch, config: Config) -> float:
     return suspicion
 
 
+def _handle_texts(text: str, *, candidate: bool) -> tuple[str, ...]:
+    """Each reading of a handle (or of a name as a handle spells it) that
+    ``names.handle_similarity`` compares, once: as typed (case aside), as look-alike and handle
+    skeletons, and its collapsed readings (a candidate's also with its affixes off)."""
+    readings = handle_readings(text)
+    if candidate:
+        forms = [collapse_doubles(s) for r in readings for s, _ in affix_steps_cached(r)]
+    else:
+        forms = [collapse_doubles(r) for r in readings]
+    return tuple(
+        dict.fromkeys((text.casefold(), leet_skeleton(text), skeleton_handle(text), *forms))
+    )
+
+
 class PairScreen:
     """Upper bounds of the fused score of (identity, profile) pairs; see the module docstring."""
 
@@ -104,11 +127,16 @@ class PairScreen:
         self.config = config
         self._rarity = rarity
         self._readings = [self._read(identity) for identity in identities]
+        #: per identity: the readings of its handles and of its name's spellings
+        #: (``names.handle_name_similarity``), and which are spellings (1) or handles (0)
+        self._handle_texts = [_registered_texts(identity) for identity in identities]
         # the same, as columns for ``pairs_worth_scoring``
         self._names = np.array([r.name_forms.normalized for r in self._readings], dtype=object)
         self._named = np.array([bool(n) for n in self._names], dtype=bool)
         self._sorted = np.array([r.name_forms.sorted_words for r in self._readings], dtype=object)
+        self._sorted_lengths = _lengths(self._sorted)
         self._skeletons = np.array([r.name_forms.skeleton for r in self._readings], dtype=object)
+        self._skeleton_lengths = _lengths(self._skeletons)
         self._commonness = np.array([r.commonness for r in self._readings], dtype=np.float64)
         self._spelled = np.array(
             [bool(i.handles or i.name.strip()) for i in identities], dtype=bool
@@ -137,21 +165,22 @@ class PairScreen:
     ) -> list[list[int]]:
         """For each profile, the candidate positions that ``may_match`` still has to look at:
         a whole block's pairs bounded at once, in C (rapidfuzz over the pairs, NumPy for the
-        fusion), by the same bound as ``may_match`` with the handle at full strength. Pairs
-        with a photo on both sides, a look-alike skeleton in common or an affixed name are
-        left to ``may_match`` whole."""
+        fusion), by the same bound as ``may_match``: the name at its bound, then, for the pairs
+        that still reach, the handle at its similarity (``_handle_bounds``) instead of full
+        strength. Pairs with a photo on both sides, a look-alike skeleton in common or an
+        affixed name are left to ``may_match`` whole."""
         rows: list[int] = []
         positions: list[int] = []
-        whole: set[tuple[int, int]] = set()  # (row, position) pairs left to ``may_match``
+        left_whole: list[bool] = []  # the pairs left to ``may_match``: look-alike skeletons
         for row, profile in enumerate(profiles):
             found = list(candidates.get(profile.key) or ())
             rows += [row] * len(found)
             positions += found
             read = readings[row]
-            alike = self._lookalikes.get(read.handle_skeleton, set())
-            if read.name_skeleton is not None:
-                alike = alike | self._name_lookalikes.get(read.name_skeleton, set())
-            whole.update((row, position) for position in alike)
+            alike = self._lookalikes.get(read.handle_skeleton)
+            if read.name_skeleton is not None and read.name_skeleton in self._name_lookalikes:
+                alike = (alike or set()) | self._name_lookalikes[read.name_skeleton]
+            left_whole += [p in alike for p in found] if alike else [False] * len(found)
         kept: list[list[int]] = [[] for _ in profiles]
         if not rows:
             return kept
@@ -159,12 +188,9 @@ class PairScreen:
         at = np.array(positions, dtype=np.int64)
         affixed = np.array([r.name_forms.affixed for r in readings], dtype=bool)
         photo = np.array(with_photo, dtype=bool)
-        left_whole = affixed[row_of] | (photo[row_of] & self._with_photos[at])
-        if whole:
-            left_whole |= np.array(
-                [pair in whole for pair in zip(rows, positions, strict=True)], dtype=bool
-            )
-        bounded = np.flatnonzero(~left_whole)
+        whole = np.array(left_whole, dtype=bool)
+        whole |= affixed[row_of] | (photo[row_of] & self._with_photos[at])
+        bounded = np.flatnonzero(~whole)
         reaches = np.ones(len(rows), dtype=bool)
         if bounded.size:
             reaches[bounded] = self._bounds(profiles, readings, row_of[bounded], at[bounded])
@@ -188,22 +214,24 @@ class PairScreen:
         and whose similarity that term decides get the two distances that count swaps."""
         config = self.config
         forms = [r.name_forms for r in readings]
-        token_sorted = _indel_ratios(
-            self._sorted[at], np.array([f.sorted_words for f in forms], dtype=object)[rows]
-        )
+        sorted_words = np.array([f.sorted_words for f in forms], dtype=object)
+        distance = process.cpdist(self._sorted[at], sorted_words[rows], scorer=Indel.distance)
+        lengths = self._sorted_lengths[at] + _lengths(sorted_words)[rows]
+        token_sorted = _ratio_of(distance.astype(np.float64), lengths)  # token_sort_ratio
         initials = np.array([f.initials for f in forms], dtype=bool)[rows]
         floor = np.where(initials, np.maximum(token_sorted, 90.0), token_sorted)
         theirs = self._skeletons[at]
-        mine = np.array([f.skeleton for f in forms], dtype=object)[rows]
+        skeletons = np.array([f.skeleton for f in forms], dtype=object)
+        mine = skeletons[rows]
         indel = process.cpdist(theirs, mine, scorer=Indel.distance).astype(np.float64)
-        lengths = _lengths(theirs) + _lengths(mine)
+        lengths = self._skeleton_lengths[at] + _lengths(skeletons)[rows]
         squeezed_at_most = _ratio_of(indel / 2.0, lengths)
         named = np.array([bool(f.normalized) for f in forms], dtype=bool)[rows] & self._named[at]
         commonness = np.where(named, self._commonness[at], 0.0)
         handled = np.array([bool(p.handle) for p in profiles], dtype=bool)[rows]
         handle = (handled & self._spelled[at]).astype(np.float64)
-        # the signals other than the name, and the account evidence's share of suspicion
-        others = 1.0 - config.weight_handle * handle
+        # the signals other than the name and the handle
+        others = np.ones(len(rows), dtype=np.float64)
         bios = np.array([r.bio for r in readings], dtype=object)[rows]
         with_bio = np.array([r.bio is not None for r in readings], dtype=bool)[rows]
         compared = np.flatnonzero(self._with_bio[at] & with_bio)
@@ -222,24 +250,68 @@ class PairScreen:
         )
 
         def reaches(
-            similarity: npt.NDArray[np.float64], pairs: slice | npt.NDArray[np.intp]
+            similarity: npt.NDArray[np.float64],
+            pairs: slice | npt.NDArray[np.intp],
+            handle: npt.NDArray[np.float64],
         ) -> npt.NDArray[np.bool_]:
-            """The bound at this name similarity, for these pairs."""
+            """The bound at this name similarity and handle strength, for these pairs."""
             strength = _ramp(similarity + 0.01, config.name_weak, config.name_strong)
             name = strength * commonness[pairs]
-            miss = (1.0 - config.weight_name * name) * others[pairs]
-            miss *= 1.0 - account[pairs] * np.maximum(name, handle[pairs])
+            miss = (1.0 - config.weight_name * name) * (1.0 - config.weight_handle * handle)
+            miss *= others[pairs] * (1.0 - account[pairs] * np.maximum(name, handle))
             return np.asarray(1.0 - miss >= config.possible_threshold - _EPSILON, dtype=np.bool_)
 
-        reached = reaches(np.maximum(floor, squeezed_at_most), slice(None))
+        similarity = np.maximum(floor, squeezed_at_most)
+        reached = reaches(similarity, slice(None), handle)
         exact = np.flatnonzero(reached & (squeezed_at_most > floor))
         if exact.size:
             swaps = process.cpdist(theirs[exact], mine[exact], scorer=Levenshtein.distance).astype(
                 np.float64
             ) - process.cpdist(theirs[exact], mine[exact], scorer=OSA.distance).astype(np.float64)
             squeezed = _ratio_of(np.maximum(0.0, indel[exact] - swaps), lengths[exact])
-            reached[exact] = reaches(np.maximum(floor[exact], squeezed), exact)
+            similarity[exact] = np.maximum(floor[exact], squeezed)
+            reached[exact] = reaches(similarity[exact], exact, handle[exact])
+        # the handle at its real similarity instead of full strength, for the pairs still in
+        live = np.flatnonzero(reached & (handle > 0))
+        if live.size:
+            strength = self._handle_bounds(profiles, rows[live], at[live])
+            reached[live] = reaches(similarity[live], live, strength)
         return reached
+
+    def _handle_bounds(
+        self,
+        profiles: Sequence[Profile | ProfileSketch],
+        rows: npt.NDArray[np.int64],
+        at: npt.NDArray[np.int64],
+    ) -> npt.NDArray[np.float64]:
+        """At least ``_handle_strength`` of each pair, for a whole block in C. Pair by pair,
+        ``names.handle_similarity`` takes the best of some pairs of readings (as typed with as
+        typed, skeleton with skeleton, each reading with each); here every registered reading
+        meets every reading of the candidate: more pairs, so a best at least as high."""
+        config = self.config
+        mine: dict[int, tuple[str, ...]] = {}
+        left: list[str] = []
+        right: list[str] = []
+        spelled: list[int] = []
+        counts: list[int] = []
+        for row, position in zip(rows.tolist(), at.tolist(), strict=True):
+            candidate = mine.get(row)
+            if candidate is None:
+                candidate = mine[row] = _handle_texts(profiles[row].handle, candidate=True)
+            registered, flags = self._handle_texts[position]
+            for text in candidate:
+                left += registered
+                right += [text] * len(registered)
+            spelled += flags * len(candidate)
+            counts.append(len(registered) * len(candidate))
+        owner = 2 * np.repeat(np.arange(len(rows)), counts) + np.array(spelled, dtype=np.int64)
+        best = np.zeros(2 * len(rows), dtype=np.float64)
+        np.maximum.at(
+            best, owner, _swap_ratios(np.array(left, dtype=object), np.array(right, dtype=object))
+        )
+        handles = _ramp(best[0::2] + 0.01, config.handle_weak, config.handle_strong)
+        spellings = _ramp(best[1::2] + 0.01, config.handle_weak, config.handle_strong)
+        return np.maximum(handles, spellings * self._commonness[at])
 
     def _read(self, identity: Identity) -> _Readings:
         name = identity.name.strip()
@@ -380,10 +452,31 @@ def _ratio_of(
     return np.where(lengths > 0, ratio, 0.0)
 
 
-def _indel_ratios(
+def _registered_texts(identity: Identity) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The readings ``_handle_strength`` compares of an identity's handles, then those of its
+    name's spellings that no handle has (a reading both have counts at a handle's full
+    strength, which is never less), and which of them are spellings."""
+    handles = dict.fromkeys(
+        text
+        for handle in identity.handles
+        for text in _handle_texts(handle.strip().lstrip("@"), candidate=False)
+    )
+    words = names.normalize_text(identity.name).split() if identity.name.strip() else []
+    spellings = dict.fromkeys(
+        text
+        for spelled, _ in names.name_spellings(words)
+        for text in _handle_texts(spelled, candidate=False)
+        if text not in handles
+    )
+    return (*handles, *spellings), (0,) * len(handles) + (1,) * len(spellings)
+
+
+def _swap_ratios(
     left: npt.NDArray[np.object_], right: npt.NDArray[np.object_]
 ) -> npt.NDArray[np.float64]:
-    """rapidfuzz ``ratio`` of each pair, from one Indel distance each (of texts whose words
-    are sorted already: ``token_sort_ratio``)."""
-    distance = process.cpdist(left, right, scorer=Indel.distance).astype(np.float64)
-    return _ratio_of(distance, _lengths(left) + _lengths(right))
+    """``names._ratio`` of each pair (an Indel ratio with a swap of neighbours one edit), in C."""
+    indel = process.cpdist(left, right, scorer=Indel.distance).astype(np.float64)
+    swaps = process.cpdist(left, right, scorer=Levenshtein.distance).astype(
+        np.float64
+    ) - process.cpdist(left, right, scorer=OSA.distance).astype(np.float64)
+    return _ratio_of(np.maximum(0.0, indel - swaps), _lengths(left) + _lengths(right))

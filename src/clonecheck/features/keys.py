@@ -22,6 +22,7 @@ from clonecheck.features.skeleton import (
 )
 from clonecheck.features.text import (
     CACHE_SIZE,
+    NAME_AFFIXES,
     PREFIXES,
     SUFFIXES,
     normalize,
@@ -170,19 +171,20 @@ def name_key_forms(name: str) -> KeyForms:
         return KeyForms((), ())
     joined = "".join(words)
     forms = [_leet(joined)]
-    bare_words, affixes = strip_name_affixes([], words)
-    if affixes:  # "Official Madonna" meets "Madonna"
-        forms.append(_leet("".join(bare_words)))
+    if words[0] in NAME_AFFIXES or words[-1] in NAME_AFFIXES:
+        bare_words, affixes = strip_name_affixes([], words)
+        if affixes:  # "Official Madonna" meets "Madonna"
+            forms.append(_leet("".join(bare_words)))
     if "I" in name:
         # "EiIeen Collins": a capital I inside a word may be an l
         forms.append(
             leet_to_letters(bare_handle(normalize_text(name.replace("I", "l")).replace(" ", ""))[0])
         )
-    spelled = (_collapse(_leet(s)) for s, _ in name_spellings(words)[1:])
+    spelled = map(_collapse, map(_leet, [s for s, _ in name_spellings(words)[1:]]))
     return KeyForms(
-        tuple(w for w in words if len(w) >= 3),
+        tuple([w for w in words if len(w) >= 3]),
         tuple(forms),
-        tuple(s for s in spelled if len(s) >= 3),
+        tuple([s for s in spelled if len(s) >= 3]),
     )
 
 
@@ -208,7 +210,7 @@ _HANDLE_WORD_BREAKS = re.compile(r"[_.\-\d$@!|]+")
 def handle_key_forms(handle: str) -> KeyForms:
     """``handle_keys`` before expansion."""
     words = _HANDLE_WORD_BREAKS.split(normalize(handle, keep_separators=True)[0])
-    return KeyForms(tuple(w for w in words if len(w) >= 3), tuple(_skeleton_forms(handle)))
+    return KeyForms(tuple([w for w in words if len(w) >= 3]), tuple(_skeleton_forms(handle)))
 
 
 def handle_keys(handle: str) -> set[str]:

@@ -20,7 +20,12 @@ from typing import Any
 from clonecheck.errors import InputError
 from clonecheck.match.candidates import iter_blocks
 from clonecheck.models import Profile, ProfileSketch
-from clonecheck.store.profiles import _profile_from_row, _profile_record, sketch_from_row
+from clonecheck.store.profiles import (
+    SKETCH_TEXTS,
+    _profile_from_row,
+    _profile_record,
+    sketch_from_row,
+)
 
 #: rows per row group: one row group is one partition of a distributed scan
 ROWS_PER_PART = 5000
@@ -151,7 +156,14 @@ class ParquetProfiles:
     def sketches(self, part: ParquetPart) -> list[ProfileSketch]:
         """Every profile's sketch in one partition: what a scan reads of every profile."""
         table = self._read(part, list(ProfileSketch._fields))
-        columns = [table.column(c).to_pylist() for c in ProfileSketch._fields]
+        columns = [
+            [value or "" for value in table.column(c).to_pylist()]
+            if c in SKETCH_TEXTS
+            else [value or None for value in table.column(c).to_pylist()]
+            if c == "photo_digest"
+            else table.column(c).to_pylist()
+            for c in ProfileSketch._fields
+        ]
         return [sketch_from_row(row) for row in zip(*columns, strict=True)]
 
     def photo_digests(self, part: ParquetPart) -> dict[str, str]:

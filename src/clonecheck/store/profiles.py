@@ -123,25 +123,25 @@ def _bool(value: Any) -> bool | None:
     return None if value is None else bool(value)
 
 
-#: the columns of a ``ProfileSketch``, in its order
-SKETCH_COLUMNS = ", ".join(ProfileSketch._fields)
+#: the texts of a ``ProfileSketch`` (absent ones read as empty)
+SKETCH_TEXTS = frozenset({"handle", "name", "bio", "created_at"})
+#: the columns of a ``ProfileSketch``, in its order, as one query reads them
+SKETCH_COLUMNS = ", ".join(
+    f"coalesce({name}, '')"
+    if name in SKETCH_TEXTS
+    else "nullif(photo_digest, '')"
+    if name == "photo_digest"
+    else name
+    for name in ProfileSketch._fields
+)
 
 
 def sketch_from_row(row: Sequence[Any]) -> ProfileSketch:
-    """A ``ProfileSketch`` from its columns as SQLite or Parquet gives them (NULL as absent)."""
-    key, handle, name, digest, bio, created_at, followers, following, posts, verified = row
-    return ProfileSketch(
-        str(key),
-        str(handle or ""),
-        str(name or ""),
-        digest or None,
-        str(bio or ""),
-        str(created_at or ""),
-        followers,
-        following,
-        posts,
-        _bool(verified),
-    )
+    """A ``ProfileSketch`` from ``SKETCH_COLUMNS`` as SQLite gives them: one C call when the
+    platform's verified badge is unknown (most rows), NULL texts already empty."""
+    if row[-1] is None:
+        return ProfileSketch._make(row)
+    return ProfileSketch._make((*row[:-1], bool(row[-1])))
 
 
 def _profile_from_row(row: dict[str, Any]) -> Profile:

@@ -52,6 +52,7 @@ from clonecheck.features.text import (
     normalize,
     normalize_keep_case,
     normalize_text,
+    normalize_text_once,
     strip_name_affixes,
 )
 
@@ -79,6 +80,7 @@ __all__ = [
     "name_keys",
     "name_spellings",
     "normalize_text",
+    "normalize_text_once",
     "skeleton_handle",
 ]
 

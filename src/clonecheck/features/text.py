@@ -266,6 +266,12 @@ def normalize_text(text: str) -> str:
     return normalize(text)[0]
 
 
+def normalize_text_once(text: str) -> str:
+    """``normalize_text`` without its cache, for a string read once (a crawl's names, counted
+    for their rarity): caching each distinct one only churns the cache."""
+    return str(normalize.__wrapped__(text)[0])
+
+
 def normalize_keep_case(text: str) -> str:
     """Like normalisation, but keeping case (so a capital I for l can be named)."""
     out = []

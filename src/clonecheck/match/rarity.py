@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from clonecheck.features.names import normalize_text
+from clonecheck.features.names import normalize_text, normalize_text_once
 
 #: a name shared by the whole crawl still keeps this share of its weight
 MIN_FACTOR = 0.5
@@ -33,7 +33,11 @@ MIN_POPULATION = 1000
 
 def name_tokens(name: str) -> tuple[str, ...]:
     """Distinct normalised tokens of a display name, in order (single letters dropped)."""
-    return tuple(dict.fromkeys(t for t in normalize_text(name).split() if len(t) > 1))
+    return _tokens(normalize_text(name))
+
+
+def _tokens(normalized: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(t for t in normalized.split() if len(t) > 1))
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,11 @@ class NameRarity:
 
     @classmethod
     def from_names(cls, names: Iterable[str]) -> NameRarity:
-        distinct = {" ".join(sorted(found)) for found in map(name_tokens, names) if found}
+        distinct = {
+            " ".join(sorted(found))
+            for found in (_tokens(normalize_text_once(name)) for name in names)
+            if found
+        }
         tokens: Counter[str] = Counter()
         for name in distinct:
             tokens.update(name.split())

@@ -127,9 +127,11 @@ class PairScreen:
         self.config = config
         self._rarity = rarity
         self._readings = [self._read(identity) for identity in identities]
-        #: per identity: the readings of its handles and of its name's spellings
-        #: (``names.handle_name_similarity``), and which are spellings (1) or handles (0)
-        self._handle_texts = [_registered_texts(identity) for identity in identities]
+        self._identities = tuple(identities)
+        #: identity position -> the readings of its handles and of its name's spellings
+        #: (``names.handle_name_similarity``), and which are spellings (1) or handles (0);
+        #: read when a pair first needs them (a small crawl meets a few of a large registry)
+        self._handle_texts: dict[int, tuple[tuple[str, ...], tuple[int, ...]]] = {}
         # the same, as columns for ``pairs_worth_scoring``
         self._names = np.array([r.name_forms.normalized for r in self._readings], dtype=object)
         self._named = np.array([bool(n) for n in self._names], dtype=bool)
@@ -298,7 +300,10 @@ class PairScreen:
             candidate = mine.get(row)
             if candidate is None:
                 candidate = mine[row] = _handle_texts(profiles[row].handle, candidate=True)
-            registered, flags = self._handle_texts[position]
+            texts = self._handle_texts.get(position)
+            if texts is None:
+                texts = self._handle_texts[position] = _registered_texts(self._identities[position])
+            registered, flags = texts
             for text in candidate:
                 left += registered
                 right += [text] * len(registered)

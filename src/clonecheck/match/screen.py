@@ -213,7 +213,9 @@ class PairScreen:
         the words sorted once per name) and the skeletons' ratio, which counts a swap of
         neighbours as one edit. A swap saves at most half the Indel distance, so the skeletons'
         ratio is first taken at that most; only the pairs that still reach the threshold
-        and whose similarity that term decides get the two distances that count swaps."""
+        and whose similarity that term decides get the two distances that count swaps. The
+        pairs still in then get the handle at its similarity (``_handle_bounds``) instead of
+        full strength."""
         config = self.config
         forms = [r.name_forms for r in readings]
         sorted_words = np.array([f.sorted_words for f in forms], dtype=object)

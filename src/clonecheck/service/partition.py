@@ -103,8 +103,8 @@ def screened_candidates(
 ) -> dict[str, set[int]]:
     """``find_candidates``, then the screen's first bound (``PairScreen.pairs_worth_scoring``)
     on the sketches alone: the pairs worth reading the profile in full for. At 10,000
-    identities about 5 % of candidate pairs remain, so a scan reads a few profiles of each
-    hundred in full instead of most of them. ``score_partition`` applies the same bound
+    identities under 3 % of candidate pairs remain, so a scan reads about one profile in
+    twelve in full instead of most of them. ``score_partition`` applies the same bound
     again (to the same values, so it keeps every pair kept here)."""
     found = find_candidates(((s.key, s.handle, s.name) for s in sketches), photos, index)
     if not found:

@@ -32,7 +32,7 @@ from clonecheck.match.score import score_pair
 from clonecheck.models import Identity, Profile, Verdict
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(os.environ.get("CLONECHECK_SHARED_DATA", ROOT.parent / "shared" / "data"))
+DATA = Path(os.environ.get("CLONECHECK_SHARED_DATA") or ROOT.parent / "shared" / "data")
 SEED = 4
 
 

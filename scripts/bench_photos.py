@@ -41,7 +41,7 @@ from clonecheck.store import Store
 from docs_section import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(os.environ.get("CLONECHECK_SHARED_DATA", ROOT.parent / "shared" / "data"))
+DATA = Path(os.environ.get("CLONECHECK_SHARED_DATA") or ROOT.parent / "shared" / "data")
 
 
 def lfw_photos() -> list[Path]:

@@ -44,7 +44,7 @@ from clonecheck.models import PhotoFeatures
 from docs_section import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(os.environ.get("CLONECHECK_SHARED_DATA", ROOT.parent / "shared" / "data"))
+DATA = Path(os.environ.get("CLONECHECK_SHARED_DATA") or ROOT.parent / "shared" / "data")
 SEED = 20261124
 #: target false-positive rates on different-person pairs
 FPRS = (0.001, 0.01)

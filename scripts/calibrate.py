@@ -32,7 +32,7 @@ from clonecheck.errors import PhotoError
 from clonecheck.features import faces, imaging, names
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(os.environ.get("CLONECHECK_SHARED_DATA", ROOT.parent / "shared" / "data"))
+DATA = Path(os.environ.get("CLONECHECK_SHARED_DATA") or ROOT.parent / "shared" / "data")
 SEED = 20261123
 
 

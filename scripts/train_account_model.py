@@ -41,7 +41,7 @@ import numpy as np
 from clonecheck.features import deception, names
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(os.environ.get("CLONECHECK_SHARED_DATA", ROOT.parent / "shared" / "data"))
+DATA = Path(os.environ.get("CLONECHECK_SHARED_DATA") or ROOT.parent / "shared" / "data")
 CRESCI = DATA / "profiles" / "cresci2015" / "data"
 TWIBOT = DATA / "profiles" / "twibot20_sample" / "TwiBot-20_sample.json"
 OUT = ROOT / "src" / "clonecheck" / "match" / "account_model.py"

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+#: an empty CLONECHECK_SHARED_DATA counts as unset, not as the current folder
 SHARED_DATA = Path(
-    os.environ.get("CLONECHECK_SHARED_DATA", Path(__file__).parents[1] / ".." / "shared" / "data")
+    os.environ.get("CLONECHECK_SHARED_DATA") or Path(__file__).parents[1] / ".." / "shared" / "data"
 ).resolve()
 
 

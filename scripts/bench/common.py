@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = Path(os.environ.get("CLONECHECK_SHARED_DATA", ROOT.parent / "shared" / "data"))
+DATA = Path(os.environ.get("CLONECHECK_SHARED_DATA") or ROOT.parent / "shared" / "data")
 KINDS = ("photo+name", "face", "photo-only", "name-only")
 INNOCENT_KINDS = (
     "cresci genuine",

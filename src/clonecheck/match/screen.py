@@ -269,10 +269,7 @@ class PairScreen:
         reached = reaches(similarity, slice(None), handle)
         exact = np.flatnonzero(reached & (squeezed_at_most > floor))
         if exact.size:
-            swaps = process.cpdist(theirs[exact], mine[exact], scorer=Levenshtein.distance).astype(
-                np.float64
-            ) - process.cpdist(theirs[exact], mine[exact], scorer=OSA.distance).astype(np.float64)
-            squeezed = _ratio_of(np.maximum(0.0, indel[exact] - swaps), lengths[exact])
+            squeezed = _swap_ratios(theirs[exact], mine[exact])
             similarity[exact] = np.maximum(floor[exact], squeezed)
             reached[exact] = reaches(similarity[exact], exact, handle[exact])
         # the handle at its real similarity instead of full strength, for the pairs still in

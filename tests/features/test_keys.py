@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clonecheck.features.keys import MAX_DELETION_KEY_LEN, _collapsed_deletions, handle_keys
-from clonecheck.features.skeleton import collapse_doubles
+from clonecheck.features.skeleton import collapse_doubles, skeleton_handle, skeleton_once
 
 
 def deletions_collapsed_one_by_one(text: str) -> set[str]:
@@ -26,3 +26,9 @@ def test_a_doubled_or_dropped_letter_shares_a_key() -> None:
     # "maroneslaugh" and its clone "marrneslaugh" (o replaced by a doubled r) meet
     assert handle_keys("maroneslaugh") & handle_keys("marrneslaugh")
     assert "h:bab" in {f"h:{d}" for d in _collapsed_deletions("bacab")}
+
+
+# letters, blanks, a capital I, digits and separators: the fast path and the general one
+@given(st.text(alphabet="abIl rn1_@Åé", max_size=20))
+def test_a_skeleton_read_once_equals_the_cached_reading(text: str) -> None:
+    assert skeleton_once(text) == skeleton_handle(text)

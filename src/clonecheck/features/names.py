@@ -36,7 +36,6 @@ from clonecheck.features.skeleton import (
     collapse_doubles,
     handle_readings,
     leet_skeleton,
-    leet_to_letters,
     skeleton_handle,
     skeleton_once,
 )
@@ -429,14 +428,9 @@ class NameForms:
     @classmethod
     def of(cls, name: str) -> NameForms:
         words = normalize(name)[0].split()
-        if name.isascii() and "I" not in name and name.replace(" ", "").isalpha():
-            # letters and spaces only: ``skeleton_once`` reads the joined words as they are
-            skeleton = collapse_doubles.__wrapped__(leet_to_letters.__wrapped__("".join(words)))
-        else:
-            skeleton = skeleton_once(name)
         return cls(
             " ".join(words),
-            skeleton,
+            skeleton_once(name),
             any(len(w) == 1 for w in words) and any(len(w) > 1 for w in words),
             bool(words) and (words[0] in NAME_AFFIXES or words[-1] in NAME_AFFIXES),
             " ".join(sorted(words)),

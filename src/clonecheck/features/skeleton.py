@@ -136,6 +136,9 @@ def skeleton_once(handle: str) -> str:
     """``skeleton_handle`` without its caches, for a string read once (a crawl's name or
     handle): caching each distinct string only grows the caches (a cold cached call took
     three times as long as computing it)."""
+    if handle.isascii() and "I" not in handle and handle.replace(" ", "").isalpha():
+        # letters and blanks only (most display names): the core is the words joined
+        return _collapse(leet_to_letters.__wrapped__("".join(handle.lower().split())))
     raw = handle.strip().lstrip("@").replace("I", "l")
     return _collapse(leet_to_letters.__wrapped__(bare_core(raw)))
 
